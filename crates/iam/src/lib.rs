@@ -1,0 +1,1 @@
+//! portcullis-iam (skeleton; being built)

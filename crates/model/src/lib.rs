@@ -1,0 +1,1 @@
+//! portcullis-model (skeleton; being built)

@@ -1,0 +1,1 @@
+//! portcullis-protocol (skeleton; being built)

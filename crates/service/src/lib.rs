@@ -1,0 +1,1 @@
+//! portcullis-service (skeleton; being built)

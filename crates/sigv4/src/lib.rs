@@ -1,0 +1,1 @@
+//! portcullis-sigv4 (skeleton; being built)

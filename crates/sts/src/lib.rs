@@ -1,0 +1,1 @@
+//! portcullis-sts (skeleton; being built)
