@@ -31,7 +31,10 @@ impl CommitTicket {
 /// What a backend does for one group: apply every batch in one transaction and return the
 /// new revision.
 pub(crate) trait GroupWriter: Send + 'static {
-    fn write_group<'a>(&'a mut self, batches: &'a [Vec<Change>]) -> BoxFuture<'a, Result<u64, StoreError>>;
+    fn write_group<'a>(
+        &'a mut self,
+        batches: &'a [Vec<Change>],
+    ) -> BoxFuture<'a, Result<u64, StoreError>>;
 }
 
 struct Pending {
@@ -107,7 +110,11 @@ impl Committer {
             _ => return CommitTicket(Err(StoreError::Poisoned)),
         };
         let (reply, rx) = oneshot::channel();
-        match self.tx.send(Pending { epoch, batch, reply }) {
+        match self.tx.send(Pending {
+            epoch,
+            batch,
+            reply,
+        }) {
             Ok(()) => CommitTicket(Ok(rx)),
             Err(_) => CommitTicket(Err(StoreError::Closed)),
         }

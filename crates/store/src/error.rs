@@ -10,7 +10,9 @@ pub enum StoreError {
     #[error("migration error: {0}")]
     Migration(String),
     /// An earlier batch failed to commit; the caller must reload before writing again.
-    #[error("the store refused the write because an earlier write failed; state is being reloaded")]
+    #[error(
+        "the store refused the write because an earlier write failed; state is being reloaded"
+    )]
     Poisoned,
     /// The committer task is gone (shutdown).
     #[error("the store is shutting down")]

@@ -67,7 +67,10 @@ pub struct Sealer {
 
 impl Sealer {
     pub fn new(key: &MasterKey) -> Self {
-        Sealer { cipher: Aes256Gcm::new(key.0.as_ref().into()), seals: AtomicU64::new(0) }
+        Sealer {
+            cipher: Aes256Gcm::new(key.0.as_ref().into()),
+            seals: AtomicU64::new(0),
+        }
     }
 
     /// Encrypts `plaintext`, bound to `context` (e.g. `access-key/123456789012/AKIA...`).
@@ -76,7 +79,13 @@ impl Sealer {
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ct = self
             .cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: context.as_bytes(),
+                },
+            )
             .map_err(|_| SealError::Authentication)?;
         self.seals.fetch_add(1, Ordering::Relaxed);
         let mut out = Vec::with_capacity(12 + ct.len());
@@ -94,7 +103,13 @@ impl Sealer {
         }
         let (nonce, ct) = raw.split_at(12);
         self.cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: context.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: context.as_bytes(),
+                },
+            )
             .map(Zeroizing::new)
             .map_err(|_| SealError::Authentication)
     }
@@ -116,7 +131,10 @@ mod tests {
         assert!(!a.contains("secret-a"));
         assert_eq!(&*s.open("access-key/1/AKIAA", &a).unwrap(), b"secret-a");
         // SECURITY-BAR row 36: a ciphertext moved to another record does not open.
-        assert_eq!(s.open("access-key/1/AKIAB", &a), Err(SealError::Authentication));
+        assert_eq!(
+            s.open("access-key/1/AKIAB", &a),
+            Err(SealError::Authentication)
+        );
     }
 
     #[test]
@@ -138,6 +156,9 @@ mod tests {
         let k2 = MasterKey::from_base64(&k.to_base64()).unwrap();
         assert_eq!(k.0.as_ref(), k2.0.as_ref());
         assert_eq!(format!("{k:?}"), "MasterKey(..)");
-        assert_eq!(MasterKey::from_base64("AAAA").unwrap_err(), SealError::BadKey);
+        assert_eq!(
+            MasterKey::from_base64("AAAA").unwrap_err(),
+            SealError::BadKey
+        );
     }
 }

@@ -44,20 +44,30 @@ impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
         let opts = options(path)?;
         let mut writer = opts.connect().await?;
-        MIGRATOR.run(&mut writer).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+        MIGRATOR
+            .run(&mut writer)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
         let reader = opts.connect().await?;
-        Ok(SqliteStore { reader: Mutex::new(reader), committer: Committer::spawn(Writer { conn: writer }) })
+        Ok(SqliteStore {
+            reader: Mutex::new(reader),
+            committer: Committer::spawn(Writer { conn: writer }),
+        })
     }
 }
 
 impl GroupWriter for Writer {
-    fn write_group<'a>(&'a mut self, batches: &'a [Vec<Change>]) -> BoxFuture<'a, Result<u64, StoreError>> {
+    fn write_group<'a>(
+        &'a mut self,
+        batches: &'a [Vec<Change>],
+    ) -> BoxFuture<'a, Result<u64, StoreError>> {
         Box::pin(async move {
             let mut tx = self.conn.begin().await?;
-            let revision: i64 =
-                sqlx::query_scalar("UPDATE store_meta SET value = value + 1 WHERE name = 'revision' RETURNING value")
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let revision: i64 = sqlx::query_scalar(
+                "UPDATE store_meta SET value = value + 1 WHERE name = 'revision' RETURNING value",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             for change in batches.iter().flatten() {
                 match change {
                     Change::Put(r) => {
@@ -74,12 +84,14 @@ impl GroupWriter for Writer {
                         .await?;
                     }
                     Change::Delete(k) => {
-                        sqlx::query("DELETE FROM records WHERE account = ? AND kind = ? AND key = ?")
-                            .bind(&k.account)
-                            .bind(&k.kind)
-                            .bind(&k.key)
-                            .execute(&mut *tx)
-                            .await?;
+                        sqlx::query(
+                            "DELETE FROM records WHERE account = ? AND kind = ? AND key = ?",
+                        )
+                        .bind(&k.account)
+                        .bind(&k.kind)
+                        .bind(&k.key)
+                        .execute(&mut *tx)
+                        .await?;
                     }
                 }
             }
@@ -93,13 +105,19 @@ impl Store for SqliteStore {
     fn load(&self) -> BoxFuture<'_, Result<Vec<Record>, StoreError>> {
         Box::pin(async move {
             let mut conn = self.reader.lock().await;
-            let rows = sqlx::query("SELECT account, kind, key, body FROM records ORDER BY account, kind, key")
-                .fetch_all(&mut *conn)
-                .await?;
+            let rows = sqlx::query(
+                "SELECT account, kind, key, body FROM records ORDER BY account, kind, key",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
             rows.into_iter()
                 .map(|row| {
                     Ok(Record {
-                        key: RecordKey { account: row.try_get(0)?, kind: row.try_get(1)?, key: row.try_get(2)? },
+                        key: RecordKey {
+                            account: row.try_get(0)?,
+                            kind: row.try_get(1)?,
+                            key: row.try_get(2)?,
+                        },
                         body: row.try_get(3)?,
                     })
                 })
@@ -119,7 +137,9 @@ impl Store for SqliteStore {
     fn wipe(&self) -> BoxFuture<'_, Result<(), StoreError>> {
         Box::pin(async move {
             let mut conn = self.reader.lock().await;
-            sqlx::query("DELETE FROM records").execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM records")
+                .execute(&mut *conn)
+                .await?;
             Ok(())
         })
     }
@@ -131,7 +151,11 @@ mod tests {
 
     fn put(account: &str, key: &str, body: &str) -> Change {
         Change::Put(Record {
-            key: RecordKey { account: account.into(), kind: "user".into(), key: key.into() },
+            key: RecordKey {
+                account: account.into(),
+                kind: "user".into(),
+                key: key.into(),
+            },
             body: body.into(),
         })
     }
@@ -142,9 +166,20 @@ mod tests {
         let path = dir.path().join("p.db");
         {
             let s = SqliteStore::open(&path).await.unwrap();
-            let r1 = s.submit(vec![put("1", "alice", "{}"), put("2", "alice", "{\"x\":1}")]).wait().await.unwrap();
+            let r1 = s
+                .submit(vec![
+                    put("1", "alice", "{}"),
+                    put("2", "alice", "{\"x\":1}"),
+                ])
+                .wait()
+                .await
+                .unwrap();
             let r2 = s
-                .submit(vec![Change::Delete(RecordKey { account: "1".into(), kind: "user".into(), key: "alice".into() })])
+                .submit(vec![Change::Delete(RecordKey {
+                    account: "1".into(),
+                    kind: "user".into(),
+                    key: "alice".into(),
+                })])
                 .wait()
                 .await
                 .unwrap();
@@ -161,7 +196,9 @@ mod tests {
     async fn concurrent_submissions_all_commit_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let s = std::sync::Arc::new(SqliteStore::open(&dir.path().join("p.db")).await.unwrap());
-        let tickets: Vec<_> = (0..200).map(|i| s.submit(vec![put("1", &format!("u{i}"), &i.to_string())])).collect();
+        let tickets: Vec<_> = (0..200)
+            .map(|i| s.submit(vec![put("1", &format!("u{i}"), &i.to_string())]))
+            .collect();
         let mut last = 0;
         for t in tickets {
             let rev = t.wait().await.unwrap();
@@ -170,7 +207,10 @@ mod tests {
         }
         assert_eq!(s.load().await.unwrap().len(), 200);
         // Group commit folded some batches together.
-        assert!(last < 200, "expected fewer transactions than batches, got revision {last}");
+        assert!(
+            last < 200,
+            "expected fewer transactions than batches, got revision {last}"
+        );
     }
 
     #[tokio::test]

@@ -1,0 +1,5 @@
+//! The account: GetAccountSummary, CreateAccountAlias, DeleteAccountAlias, ListAccountAliases, GetAccountAuthorizationDetails.
+
+use crate::family;
+
+family!();

@@ -1,0 +1,5 @@
+//! Groups and membership: CreateGroup, GetGroup, ListGroups, UpdateGroup, DeleteGroup, AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser.
+
+use crate::family;
+
+family!();

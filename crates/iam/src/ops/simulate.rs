@@ -1,0 +1,5 @@
+//! The policy simulator: SimulatePrincipalPolicy, SimulateCustomPolicy, GetContextKeysForPrincipalPolicy, GetContextKeysForCustomPolicy.
+
+use crate::family;
+
+family!();

@@ -1,0 +1,5 @@
+//! User tags: TagUser, UntagUser, ListUserTags.
+
+use crate::family;
+
+family!();

@@ -1,0 +1,206 @@
+//! Authorization of API calls: the server asks its own policy engine, as AWS does, whether
+//! the caller may perform `service:Operation` on the resource the operation acts on.
+//!
+//! Reads only the immutable snapshot; never the database.
+
+use portcullis_policy::{
+    Context, ContextValue, Decision, PolicySet, PolicyType, Principal, Request,
+};
+use portcullis_protocol::AwsError;
+use time::format_description::well_known::Rfc3339;
+
+use crate::caller::{Caller, CallerKind};
+use crate::entity::PolicyDoc;
+use crate::state::State;
+
+/// The policies that apply to a principal: its identity policies and its boundary.
+#[derive(Default, Clone)]
+pub struct PrincipalPolicies {
+    /// User inline + attached managed + each group's inline and attached managed policies.
+    pub identity: Vec<PolicyDoc>,
+    /// The permissions boundary, if one is set.
+    pub boundary: Option<PolicyDoc>,
+}
+
+/// Why a permissions boundary that names a missing policy still denies: fail closed.
+const MISSING_BOUNDARY: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+
+impl PrincipalPolicies {
+    /// Collects the policies of IAM user `name` in `account`.
+    pub fn for_user(state: &State, account: &str, name: &str) -> PrincipalPolicies {
+        let mut out = PrincipalPolicies::default();
+        let Some(acct) = state.account(account) else {
+            return out;
+        };
+        let Some(user) = acct.user(name) else {
+            return out;
+        };
+        out.identity.extend(user.inline_policies.values().cloned());
+        let mut attached: Vec<&str> = user.attached_policies.iter().map(String::as_str).collect();
+        for g in &user.groups {
+            if let Some(group) = acct.groups.get(g) {
+                out.identity.extend(group.inline_policies.values().cloned());
+                attached.extend(group.attached_policies.iter().map(String::as_str));
+            }
+        }
+        for arn in attached {
+            if let Some(doc) = state
+                .managed_policy(account, arn)
+                .and_then(|p| p.default_document().cloned())
+            {
+                out.identity.push(doc);
+            }
+        }
+        if let Some(b) = &user.permissions_boundary {
+            out.boundary = state
+                .managed_policy(account, b)
+                .and_then(|p| p.default_document().cloned())
+                .or_else(|| {
+                    PolicyDoc::new(
+                        MISSING_BOUNDARY,
+                        portcullis_policy::PolicyKind::Identity,
+                        b,
+                        PolicyType::PermissionsBoundary,
+                    )
+                    .ok()
+                });
+        }
+        out
+    }
+
+    /// The policies of the caller (root has none: it is allowed by being root).
+    pub fn for_caller(state: &State, caller: &Caller) -> PrincipalPolicies {
+        match &caller.kind {
+            CallerKind::Root => PrincipalPolicies::default(),
+            CallerKind::User { name } => Self::for_user(state, &caller.account, name),
+        }
+    }
+}
+
+/// The global condition keys AWS puts in every request context (POLICY-SPEC A6 table).
+pub fn request_context(state: &State, caller: &Caller) -> Context {
+    let mut ctx = Context::new();
+    let r = &caller.request;
+    if let Ok(t) = r.time.format(&Rfc3339) {
+        ctx.insert("aws:CurrentTime", ContextValue::from(t));
+    }
+    ctx.insert(
+        "aws:EpochTime",
+        ContextValue::from(r.time.unix_timestamp().to_string()),
+    );
+    ctx.insert(
+        "aws:SecureTransport",
+        ContextValue::from(if r.secure_transport { "true" } else { "false" }),
+    );
+    ctx.insert("aws:ViaAWSService", ContextValue::from("false"));
+    ctx.insert("aws:RequestedRegion", ContextValue::from(r.region.clone()));
+    if let Some(ip) = r.source_ip {
+        ctx.insert("aws:SourceIp", ContextValue::from(ip.to_string()));
+    }
+    if let Some(ua) = &r.user_agent {
+        ctx.insert("aws:UserAgent", ContextValue::from(ua.clone()));
+    }
+    ctx.insert(
+        "aws:PrincipalAccount",
+        ContextValue::from(caller.account.clone()),
+    );
+    ctx.insert("aws:PrincipalArn", ContextValue::from(caller.arn.clone()));
+    ctx.insert("aws:userid", ContextValue::from(caller.user_id.clone()));
+    match &caller.kind {
+        CallerKind::Root => {
+            ctx.insert("aws:PrincipalType", ContextValue::from("Account"));
+        }
+        CallerKind::User { name } => {
+            ctx.insert("aws:PrincipalType", ContextValue::from("User"));
+            ctx.insert("aws:username", ContextValue::from(name.clone()));
+            if let Some(u) = state.account(&caller.account).and_then(|a| a.user(name)) {
+                for t in &u.tags {
+                    ctx.insert(
+                        &format!("aws:PrincipalTag/{}", t.key),
+                        ContextValue::from(t.value.clone()),
+                    );
+                }
+            }
+        }
+    }
+    ctx
+}
+
+/// The principal as the policy engine sees it.
+pub fn engine_principal(caller: &Caller) -> Principal<'_> {
+    match caller.kind {
+        CallerKind::Root => Principal::root(&caller.arn, &caller.account),
+        CallerKind::User { .. } => {
+            Principal::user(&caller.arn, &caller.account).with_unique_id(&caller.user_id)
+        }
+    }
+}
+
+/// Decides whether `caller` may perform `action` on `resource` (owned by the caller's
+/// account); `extra` adds request-specific condition keys (e.g. `aws:RequestTag/…`).
+pub fn authorize(
+    state: &State,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    extra: &[(&str, ContextValue)],
+) -> Result<(), AwsError> {
+    let policies = PrincipalPolicies::for_caller(state, caller);
+    let identity: Vec<&portcullis_policy::CompiledPolicy> =
+        policies.identity.iter().map(|d| d.compiled()).collect();
+    let set = PolicySet {
+        identity_policies: &identity,
+        permissions_boundary: policies.boundary.as_ref().map(|d| d.compiled()),
+        ..PolicySet::default()
+    };
+    let mut context = request_context(state, caller);
+    for (k, v) in extra {
+        context.insert(k, v.clone());
+    }
+    let request = Request {
+        principal: engine_principal(caller),
+        action,
+        resource,
+        resource_account: Some(&caller.account),
+        context: &context,
+    };
+    if portcullis_policy::evaluate(&set, &request) == Decision::Allow {
+        return Ok(());
+    }
+    let why = portcullis_policy::explain(&set, &request);
+    Err(AwsError::access_denied(denial_message(
+        caller,
+        action,
+        resource,
+        why.decision,
+        why.decisive,
+    )))
+}
+
+/// AWS's AccessDenied wording, naming the policy type that decided.
+pub fn denial_message(
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    decision: Decision,
+    decisive: Option<PolicyType>,
+) -> String {
+    let head = format!(
+        "{}: {} is not authorized to perform: {action} on resource: {resource}",
+        caller.principal_label(),
+        caller.arn
+    );
+    let (article, kind) = match decisive.unwrap_or(PolicyType::Identity) {
+        PolicyType::Identity => ("an", "identity-based policy"),
+        PolicyType::PermissionsBoundary => ("a", "permissions boundary"),
+        PolicyType::Session => ("a", "session policy"),
+        PolicyType::ResourceBased => ("a", "resource-based policy"),
+        PolicyType::ServiceControl => ("a", "service control policy"),
+        PolicyType::ResourceControl => ("a", "resource control policy"),
+    };
+    match decision {
+        Decision::ExplicitDeny => format!("{head} with an explicit deny in {article} {kind}"),
+        _ => format!("{head} because no {kind} allows the {action} action"),
+    }
+}
