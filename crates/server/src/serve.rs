@@ -117,7 +117,7 @@ fn announce(addr: SocketAddr, keys_file: Option<&std::path::Path>) {
     println!("Point the AWS CLI and SDKs at it:");
     println!("  export AWS_ENDPOINT_URL_IAM=http://{addr}");
     println!("  export AWS_ENDPOINT_URL_STS=http://{addr}");
-    println!("  export AWS_REGION=us-east-1");
+    println!("  export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1");
     if let Some(f) = keys_file {
         println!("  export AWS_SHARED_CREDENTIALS_FILE={}", f.display());
         println!("  export AWS_PROFILE=portcullis");
