@@ -7,7 +7,6 @@
 //! parsing or allocating. Single- vs multi-valued is a property of the key's *context* value
 //! ([`ContextValue::Strings`] is multi-valued), not of the policy.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::SystemTime;
 
@@ -127,7 +126,8 @@ pub(crate) struct Entry {
 /// The request context. Build with [`Context::new`] + [`Context::with`] / [`Context::insert`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Context {
-    entries: HashMap<Box<str>, Entry>,
+    /// Sorted by key: a binary search over a few short keys beats hashing them.
+    entries: Vec<(Box<str>, Entry)>,
 }
 
 impl Context {
@@ -203,12 +203,25 @@ impl Context {
                 }
             }
         };
-        self.entries.insert(key.to_ascii_lowercase().into(), entry);
+        let key = key.to_ascii_lowercase();
+        match self
+            .entries
+            .binary_search_by(|(k, _)| (**k).cmp(key.as_str()))
+        {
+            Ok(i) => self.entries[i].1 = entry,
+            Err(i) => self.entries.insert(i, (key.into(), entry)),
+        }
     }
 
     /// Removes `key` (case-insensitive).
     pub fn remove(&mut self, key: &str) {
-        self.entries.remove(key.to_ascii_lowercase().as_str());
+        let key = key.to_ascii_lowercase();
+        if let Ok(i) = self
+            .entries
+            .binary_search_by(|(k, _)| (**k).cmp(key.as_str()))
+        {
+            self.entries.remove(i);
+        }
     }
 
     /// Whether `key` (case-insensitive) has at least one value.
@@ -228,7 +241,10 @@ impl Context {
 
     /// The entry for an already lower-cased key; an empty multi-valued key counts as absent.
     pub(crate) fn get(&self, lower_key: &str) -> Option<&Entry> {
-        self.entries.get(lower_key).filter(|e| !e.values.is_empty())
+        match self.entries.binary_search_by(|(k, _)| (**k).cmp(lower_key)) {
+            Ok(i) => Some(&self.entries[i].1).filter(|e| !e.values.is_empty()),
+            Err(_) => None,
+        }
     }
 }
 

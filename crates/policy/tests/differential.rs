@@ -12,7 +12,13 @@ use reference::model::{self, Set};
 use reference::strategies::{policy_set, request};
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, max_shrink_iters: 2_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        // 10,000 by default (SECURITY-BAR row 16, tier P); PROPTEST_CASES=1000000 for tier R.
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000),
+        max_shrink_iters: 2_000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn engine_agrees_with_reference(set in policy_set(), r in request()) {

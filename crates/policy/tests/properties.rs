@@ -100,6 +100,26 @@ proptest! {
         prop_assert_eq!(decision(&set, &r), decision(&set, &upper));
     }
 
+    /// `NotAction`/`NotResource` are exact complements of `Action`/`Resource`
+    /// (UG:reference_policies_elements_notaction, UG:reference_policies_elements_notresource).
+    #[test]
+    fn not_elements_are_complements(s in statement(false), r in request(), not_resource in any::<bool>()) {
+        // Flip one dimension and make the other match everything.
+        let base = Stmt { allow: true, principal: None, not_action: false, not_resource: false, conditions: vec![], ..s };
+        let (base, flipped) = if not_resource {
+            let b = Stmt { actions: vec!["*".into()], ..base };
+            (b.clone(), Stmt { not_resource: true, ..b })
+        } else {
+            let b = Stmt { resources: vec!["*".into()], ..base };
+            (b.clone(), Stmt { not_action: true, ..b })
+        };
+        let mut r = r;
+        r.who = Who::User;
+        r.cross_account = false;
+        let one = |st: Stmt| decision(&reference::model::Set { identity: vec![Pol { stmts: vec![st] }], ..Default::default() }, &r);
+        prop_assert_ne!(one(base) == Decision::Allow, one(flipped) == Decision::Allow);
+    }
+
     /// An explicit Deny of everything in any identity policy dominates every Allow.
     #[test]
     fn explicit_deny_dominates(set in policy_set(), r in request()) {

@@ -11,7 +11,7 @@ use portcullis_protocol::AwsError;
 use portcullis_sigv4::SecretKey;
 use portcullis_store::{Record, Sealer};
 
-use crate::entity::{AccessKey, Account, Group, ManagedPolicy, User};
+use crate::entity::{AccessKey, Account, Group, ManagedPolicy, Role, User};
 use crate::managed::Catalogue;
 
 /// Kinds of store records, one per entity type.
@@ -21,6 +21,7 @@ pub mod kind {
     pub const GROUP: &str = "group";
     pub const POLICY: &str = "policy";
     pub const ACCESS_KEY: &str = "access-key";
+    pub const ROLE: &str = "role";
 }
 
 /// An access key with its secret opened, ready for signature verification.
@@ -39,6 +40,8 @@ pub struct AccountState {
     pub groups: OrdMap<String, Arc<Group>>,
     /// Customer-managed policies by case-folded name.
     pub policies: OrdMap<String, Arc<ManagedPolicy>>,
+    /// Roles by case-folded name.
+    pub roles: OrdMap<String, Arc<Role>>,
 }
 
 impl AccountState {
@@ -48,6 +51,7 @@ impl AccountState {
             users: OrdMap::new(),
             groups: OrdMap::new(),
             policies: OrdMap::new(),
+            roles: OrdMap::new(),
         }
     }
 
@@ -61,6 +65,10 @@ impl AccountState {
 
     pub fn group(&self, name: &str) -> Option<&Arc<Group>> {
         self.groups.get(&name.to_lowercase())
+    }
+
+    pub fn role(&self, name: &str) -> Option<&Arc<Role>> {
+        self.roles.get(&name.to_lowercase())
     }
 }
 
@@ -140,6 +148,10 @@ impl State {
                 kind::POLICY => {
                     let p: ManagedPolicy = decode(&r)?;
                     acct.policies.insert(r.key.key.clone(), Arc::new(p));
+                }
+                kind::ROLE => {
+                    let r: Role = decode(&r)?;
+                    acct.roles.insert(r.name.to_lowercase(), Arc::new(r));
                 }
                 kind::ACCESS_KEY => {
                     let k: AccessKey = decode(&r)?;

@@ -13,7 +13,7 @@ use portcullis_store::{Change, Record, RecordKey, Sealer};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::entity::{AccessKey, Account, Group, ManagedPolicy, User};
+use crate::entity::{AccessKey, Account, Group, ManagedPolicy, Role, User};
 use crate::state::{access_key_seal_context, kind, AccountState, KeyEntry, State};
 
 /// The changes one operation makes.
@@ -146,6 +146,20 @@ impl<'a> Tx<'a> {
         let key = name.to_lowercase();
         self.account_mut(account)?.policies.remove(&key);
         self.delete_record(account, kind::POLICY, &key);
+        Ok(())
+    }
+
+    pub fn put_role(&mut self, account: &str, role: Role) -> Result<(), AwsError> {
+        let key = role.name.to_lowercase();
+        self.record(account, kind::ROLE, &key, &role)?;
+        self.account_mut(account)?.roles.insert(key, Arc::new(role));
+        Ok(())
+    }
+
+    pub fn delete_role(&mut self, account: &str, name: &str) -> Result<(), AwsError> {
+        let key = name.to_lowercase();
+        self.account_mut(account)?.roles.remove(&key);
+        self.delete_record(account, kind::ROLE, &key);
         Ok(())
     }
 

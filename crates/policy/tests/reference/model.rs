@@ -60,7 +60,7 @@ impl Pol {
                 )];
                 if let Some((not, entries)) = &s.principal {
                     let name = if *not { "NotPrincipal" } else { "Principal" };
-                    let v = if entries.iter().any(|e| *e == Prin::Star) && !*not {
+                    let v = if entries.contains(&Prin::Star) && !*not {
                         q("*")
                     } else {
                         let aws: Vec<String> = entries

@@ -188,10 +188,8 @@ pub fn statement(resource_policy: bool) -> impl Strategy<Value = Stmt> {
                     seen.push(k);
                     fresh
                 });
-                let principal = resource_policy.then(|| {
-                    // NotPrincipal is Deny-only.
-                    (not_principal && !allow, entries)
-                });
+                // NotPrincipal is Deny-only.
+                let principal = resource_policy.then_some((not_principal && !allow, entries));
                 Stmt {
                     allow,
                     principal,

@@ -155,3 +155,39 @@ pub struct KeyLastUsed {
     pub service: String,
     pub region: String,
 }
+
+/// An IAM role: a trust policy saying who may assume it, and permissions like a user's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    pub path: String,
+    /// The unique id (`AROA…`).
+    pub id: String,
+    pub arn: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub create_date: OffsetDateTime,
+    /// The trust policy (`AssumeRolePolicyDocument`).
+    pub assume_role_policy: PolicyDoc,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Seconds, 3,600–43,200.
+    pub max_session_duration: u32,
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, PolicyDoc>,
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+    #[serde(default)]
+    pub last_used: Option<RoleLastUsed>,
+}
+
+/// What GetRole reports as `RoleLastUsed`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoleLastUsed {
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+    pub region: String,
+}
