@@ -11,7 +11,9 @@ use http::request::Parts;
 use portcullis_protocol::{AwsError, QueryRequest, IAM_VERSION, STS_VERSION};
 use portcullis_service::entity::KeyStatus;
 use portcullis_service::{Caller, CallerKind, RequestInfo, State};
-use portcullis_sigv4::{AuthError, VerifyOptions};
+use std::sync::Arc;
+
+use portcullis_sigv4::{AuthError, SecretKey, VerifyOptions};
 
 use crate::http::App;
 
@@ -103,6 +105,10 @@ pub fn authenticate(
         ));
     }
     let region = signed.scope().region().to_string();
+    let opts = VerifyOptions { max_skew: app.config.max_clock_skew, check_clock: app.test_mode.is_none() };
+    if let Some(token) = signed.security_token() {
+        return authenticate_session(app, state, &signed, token, now, &opts, info(&region));
+    }
     let Some(entry) = state.access_keys.get(signed.access_key_id()) else {
         if app.test_mode.is_some() {
             // moto-compatible: any unknown key is the default account's root.
@@ -137,6 +143,34 @@ impl App {
             kind: CallerKind::Root,
             access_key_id: String::new(),
             request,
+            session: None,
+            session_policies: Default::default(),
         }
     }
+}
+
+/// Temporary credentials: the session token is opened with the token keys (no lookup), must
+/// belong to the access key it came with, and carries the secret the request was signed with.
+fn authenticate_session(
+    app: &App,
+    state: &State,
+    signed: &portcullis_sigv4::SignedRequest,
+    token: &str,
+    now: time::OffsetDateTime,
+    opts: &VerifyOptions,
+    info: RequestInfo,
+) -> Result<Caller, AwsError> {
+    let claims = app
+        .svc
+        .tokens()
+        .open(token, signed.access_key_id())
+        .map_err(|_| AwsError::invalid_client_token_id())?;
+    let scope = signed.scope();
+    let key = SecretKey::new(claims.secret.clone()).derive(scope.date(), scope.region(), scope.service());
+    signed.verify(&key, now, opts).map_err(auth_error)?;
+    if now.unix_timestamp() >= claims.expires {
+        return Err(AwsError::expired_token());
+    }
+    let policies = app.session_policies.get(state, &claims)?;
+    Caller::from_session(state, Arc::new(claims), policies, info)
 }

@@ -29,6 +29,10 @@ pub struct ServeArgs {
     /// Largest accepted difference between a request's signing time and the server clock.
     #[arg(long, env = "PORTCULLIS_MAX_CLOCK_SKEW_SECS")]
     pub max_clock_skew_secs: Option<u64>,
+    /// The STS session-token key version to seal new tokens with (raise to rotate; tokens of
+    /// earlier versions stay valid until they expire).
+    #[arg(long, env = "PORTCULLIS_STS_TOKEN_KEY_VERSION")]
+    pub sts_token_key_version: Option<u32>,
     /// Test mode, for CI pipelines that used moto's server: loopback only; adds
     /// /moto-api/reset and /moto-api/reset-auth; accepts unknown access keys as the default
     /// account's root; no clock-skew check. Never use it in production.
@@ -45,6 +49,7 @@ pub struct FileConfig {
     pub account_id: Option<String>,
     pub max_clock_skew_secs: Option<u64>,
     pub test_mode: Option<bool>,
+    pub sts_token_key_version: Option<u32>,
     /// Base64 of 32 bytes. Prefer `PORTCULLIS_MASTER_KEY` or the generated key file.
     pub master_key: Option<String>,
 }
@@ -59,6 +64,7 @@ pub struct Config {
     pub test_mode: bool,
     pub master_key: Option<String>,
     pub root_keys: Option<(String, String)>,
+    pub sts_token_key_version: u32,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:4566";
@@ -112,6 +118,7 @@ impl Config {
                 .filter(|k| !k.is_empty())
                 .or(file.master_key),
             root_keys,
+            sts_token_key_version: args.sts_token_key_version.or(file.sts_token_key_version).unwrap_or(1).max(1),
         })
     }
 }

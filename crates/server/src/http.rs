@@ -23,11 +23,18 @@ use crate::testmode::{parse_reset_auth, TestMode};
 /// far smaller); bigger bodies get 413 before anything is parsed (SECURITY-BAR row 31).
 pub const MAX_BODY: usize = 1 << 20;
 
+/// Largest total size of a request's headers (names plus values) accepted. A SigV4 request
+/// needs well under 2 KiB; hyper's own cap (about 400 KiB) would let every request make the
+/// verifier canonicalize that much, so bigger header sets get 431 before anything is parsed
+/// (SECURITY-BAR row 31).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
 /// Shared by every request.
 pub struct App {
     pub svc: Service,
     pub config: Config,
     pub test_mode: Option<TestMode>,
+    pub session_policies: crate::session_cache::SessionPolicyCache,
 }
 
 pub fn router(app: Arc<App>) -> Router {
@@ -98,6 +105,18 @@ async fn aws(
 ) -> Response {
     let (parts, body) = req.into_parts();
     let request_id = new_request_id();
+    let header_bytes: usize = parts
+        .headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request headers too large",
+        )
+            .into_response();
+    }
     let body = match to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),

@@ -6,7 +6,9 @@ mod auth;
 mod config;
 mod datadir;
 mod http;
+mod policy_cli;
 mod serve;
+mod session_cache;
 mod testmode;
 
 use std::process::ExitCode;
@@ -28,11 +30,14 @@ struct Cli {
 enum Command {
     /// Run the server.
     Serve(config::ServeArgs),
+    /// Validate policy documents and evaluate requests against them, offline.
+    Policy(policy_cli::PolicyArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Policy(args) => policy_cli::run(args),
     }
 }

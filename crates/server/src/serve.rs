@@ -60,6 +60,7 @@ async fn serve(config: Config) -> Result<(), String> {
         ServiceConfig {
             default_account: config.account_id.clone(),
             root_keys: config.root_keys.clone(),
+            token_key_version: config.sts_token_key_version,
         },
     )
     .await?;
@@ -101,6 +102,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = Arc::new(App {
         svc,
         test_mode: config.test_mode.then(TestMode::default),
+        session_policies: Default::default(),
         config,
     });
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();

@@ -69,13 +69,36 @@ impl PrincipalPolicies {
         out
     }
 
+    /// Collects the policies of role `name` in `account`.
+    pub fn for_role(state: &State, account: &str, name: &str) -> PrincipalPolicies {
+        let mut out = PrincipalPolicies::default();
+        let Some(role) = state.account(account).and_then(|a| a.role(name)) else { return out };
+        out.identity.extend(role.inline_policies.values().cloned());
+        for arn in &role.attached_policies {
+            if let Some(doc) = state.managed_policy(account, arn).and_then(|p| p.default_document().cloned()) {
+                out.identity.push(doc);
+            }
+        }
+        out.boundary = boundary(state, account, role.permissions_boundary.as_deref());
+        out
+    }
+
     /// The policies of the caller (root has none: it is allowed by being root).
     pub fn for_caller(state: &State, caller: &Caller) -> PrincipalPolicies {
         match &caller.kind {
             CallerKind::Root => PrincipalPolicies::default(),
             CallerKind::User { name } => Self::for_user(state, &caller.account, name),
+            CallerKind::AssumedRole { role_name, .. } => Self::for_role(state, &caller.account, role_name),
         }
     }
+}
+
+/// The boundary document named by `arn`; one that denies everything if the policy is gone.
+fn boundary(state: &State, account: &str, arn: Option<&str>) -> Option<PolicyDoc> {
+    let b = arn?;
+    state.managed_policy(account, b).and_then(|p| p.default_document().cloned()).or_else(|| {
+        PolicyDoc::new(MISSING_BOUNDARY, portcullis_policy::PolicyKind::Identity, b, PolicyType::PermissionsBoundary).ok()
+    })
 }
 
 /// The global condition keys AWS puts in every request context (POLICY-SPEC A6 table).
@@ -107,9 +130,18 @@ pub fn request_context(state: &State, caller: &Caller) -> Context {
     );
     ctx.insert("aws:PrincipalArn", ContextValue::from(caller.arn.clone()));
     ctx.insert("aws:userid", ContextValue::from(caller.user_id.clone()));
+    let mut tags: Vec<(String, String)> = Vec::new();
     match &caller.kind {
         CallerKind::Root => {
             ctx.insert("aws:PrincipalType", ContextValue::from("Account"));
+        }
+        CallerKind::AssumedRole { role_name, role_arn, .. } => {
+            ctx.insert("aws:PrincipalType", ContextValue::from("AssumedRole"));
+            // aws:PrincipalArn of a role session is the role's ARN (with its path).
+            ctx.insert("aws:PrincipalArn", ContextValue::from(role_arn.clone()));
+            if let Some(r) = state.account(&caller.account).and_then(|a| a.role(role_name)) {
+                tags.extend(r.tags.iter().map(|t| (t.key.clone(), t.value.clone())));
+            }
         }
         CallerKind::User { name } => {
             ctx.insert("aws:PrincipalType", ContextValue::from("User"));
@@ -129,29 +161,50 @@ pub fn request_context(state: &State, caller: &Caller) -> Context {
 
 /// The principal as the policy engine sees it.
 pub fn engine_principal(caller: &Caller) -> Principal<'_> {
-    match caller.kind {
+    match &caller.kind {
         CallerKind::Root => Principal::root(&caller.arn, &caller.account),
         CallerKind::User { .. } => {
             Principal::user(&caller.arn, &caller.account).with_unique_id(&caller.user_id)
         }
+        CallerKind::AssumedRole { role_arn, role_id, .. } => {
+            Principal::assumed_role(&caller.arn, role_arn, &caller.account).with_unique_id(role_id)
+        }
     }
+}
+
+/// A resource-based policy taking part in a decision (a role's trust policy for AssumeRole).
+pub struct ResourcePolicy<'a> {
+    pub policy: &'a portcullis_policy::CompiledPolicy,
+    /// The account that owns the resource.
+    pub account: &'a str,
+    /// Role trust policies must allow by themselves (an identity-policy allow is not enough).
+    pub must_allow: bool,
 }
 
 /// Decides whether `caller` may perform `action` on `resource` (owned by the caller's
 /// account); `extra` adds request-specific condition keys (e.g. `aws:RequestTag/…`).
-pub fn authorize(
+pub fn authorize(state: &State, caller: &Caller, action: &str, resource: &str, extra: &[(&str, ContextValue)]) -> Result<(), AwsError> {
+    authorize_resource(state, caller, action, resource, None, extra)
+}
+
+/// [`authorize`] with a resource-based policy, possibly of another account.
+pub fn authorize_resource(
     state: &State,
     caller: &Caller,
     action: &str,
     resource: &str,
+    resource_policy: Option<ResourcePolicy<'_>>,
     extra: &[(&str, ContextValue)],
 ) -> Result<(), AwsError> {
     let policies = PrincipalPolicies::for_caller(state, caller);
-    let identity: Vec<&portcullis_policy::CompiledPolicy> =
-        policies.identity.iter().map(|d| d.compiled()).collect();
+    let identity: Vec<&portcullis_policy::CompiledPolicy> = policies.identity.iter().map(|d| d.compiled()).collect();
+    let session: Vec<&portcullis_policy::CompiledPolicy> = caller.session_policies.iter().map(|d| d.compiled()).collect();
     let set = PolicySet {
         identity_policies: &identity,
         permissions_boundary: policies.boundary.as_ref().map(|d| d.compiled()),
+        session_policies: caller.session.as_ref().filter(|s| s.has_session_policies()).map(|_| session.as_slice()),
+        resource_policy: resource_policy.as_ref().map(|r| r.policy),
+        resource_policy_must_allow: resource_policy.as_ref().is_some_and(|r| r.must_allow),
         ..PolicySet::default()
     };
     let mut context = request_context(state, caller);
@@ -162,20 +215,14 @@ pub fn authorize(
         principal: engine_principal(caller),
         action,
         resource,
-        resource_account: Some(&caller.account),
+        resource_account: Some(resource_policy.as_ref().map_or(caller.account.as_str(), |r| r.account)),
         context: &context,
     };
     if portcullis_policy::evaluate(&set, &request) == Decision::Allow {
         return Ok(());
     }
     let why = portcullis_policy::explain(&set, &request);
-    Err(AwsError::access_denied(denial_message(
-        caller,
-        action,
-        resource,
-        why.decision,
-        why.decisive,
-    )))
+    Err(AwsError::access_denied(denial_message(caller, action, resource, why.decision, why.decisive)))
 }
 
 /// AWS's AccessDenied wording, naming the policy type that decided.

@@ -14,10 +14,11 @@ pub mod clock;
 pub mod entity;
 pub mod managed;
 mod service;
+pub mod session;
 pub mod state;
 mod tx;
 
-pub use authorize::{authorize, PrincipalPolicies};
+pub use authorize::{authorize, authorize_resource, PrincipalPolicies, ResourcePolicy};
 pub use caller::{Caller, CallerKind, RequestInfo};
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use service::{BootstrapKeys, Service, ServiceConfig};

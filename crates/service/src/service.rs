@@ -18,6 +18,7 @@ use tokio::sync::Mutex as AsyncMutex;
 use crate::clock::Clock;
 use crate::entity::{AccessKey, Account, KeyStatus};
 use crate::managed::Catalogue;
+use crate::session::TokenKeyring;
 use crate::state::State;
 use crate::tx::Tx;
 
@@ -29,6 +30,9 @@ pub struct ServiceConfig {
     /// Root keys to create on an empty store (`PORTCULLIS_ROOT_ACCESS_KEY_ID` / `…SECRET…`);
     /// random ones otherwise.
     pub root_keys: Option<(String, String)>,
+    /// The STS session-token key version new tokens are sealed with; tokens of every
+    /// version up to it are accepted (raise it to rotate).
+    pub token_key_version: u32,
 }
 
 /// Root credentials created at bootstrap. The secret is shown once and never logged.
@@ -61,6 +65,7 @@ pub struct Service {
     sealer: Sealer,
     clock: Arc<dyn Clock>,
     catalogue: Arc<Catalogue>,
+    tokens: TokenKeyring,
     config: ServiceConfig,
 }
 
@@ -75,6 +80,7 @@ impl Service {
         let catalogue = Arc::new(Catalogue::shipped());
         let records = store.load().await.map_err(|e| e.to_string())?;
         let state = State::from_records(records, &sealer, catalogue.clone())?;
+        let tokens = TokenKeyring::derive(&sealer, config.token_key_version);
         let svc = Service {
             snapshot: ArcSwap::from_pointee(state.clone()),
             published_seq: Mutex::new(0),
@@ -83,6 +89,7 @@ impl Service {
             sealer,
             clock,
             catalogue,
+            tokens,
             config,
         };
         let keys = svc.bootstrap().await.map_err(|e| e.message.clone())?;
@@ -96,6 +103,11 @@ impl Service {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// The STS session-token keys.
+    pub fn tokens(&self) -> &TokenKeyring {
+        &self.tokens
     }
 
     pub fn default_account(&self) -> &str {

@@ -62,6 +62,8 @@ pub enum SealError {
 /// Seals and opens secrets with the master key.
 pub struct Sealer {
     cipher: Aes256Gcm,
+    /// The master key, kept only to derive purpose keys from.
+    derive_base: Zeroizing<[u8; 32]>,
     seals: AtomicU64,
 }
 
@@ -69,6 +71,7 @@ impl Sealer {
     pub fn new(key: &MasterKey) -> Self {
         Sealer {
             cipher: Aes256Gcm::new(key.0.as_ref().into()),
+            derive_base: key.0.clone(),
             seals: AtomicU64::new(0),
         }
     }
@@ -114,6 +117,19 @@ impl Sealer {
             .map_err(|_| SealError::Authentication)
     }
 
+    /// A 256-bit key for another purpose (e.g. STS session tokens), derived from the master
+    /// key with HMAC-SHA256 over `label`: every node with the same master key derives the same
+    /// key, so nothing more has to be stored or distributed, and labels keep purposes apart.
+    pub fn derive_key(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let mut out = Zeroizing::new([0u8; 32]);
+        if let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.derive_base.as_ref()) {
+            mac.update(label.as_bytes());
+            out.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        out
+    }
+
     /// How many values this sealer has encrypted since start-up.
     pub fn seal_count(&self) -> u64 {
         self.seals.load(Ordering::Relaxed)
@@ -148,6 +164,16 @@ mod tests {
         t[n] = if t[n] == b'A' { b'B' } else { b'A' };
         assert!(s1.open("c", std::str::from_utf8(&t).unwrap()).is_err());
         assert_eq!(s1.open("c", "garbage"), Err(SealError::Malformed));
+    }
+
+    #[test]
+    fn derived_keys_are_stable_and_separated() {
+        let k = MasterKey::generate();
+        let a = Sealer::new(&k);
+        let b = Sealer::new(&MasterKey::from_base64(&k.to_base64()).unwrap());
+        assert_eq!(*a.derive_key("sts/1"), *b.derive_key("sts/1"));
+        assert_ne!(*a.derive_key("sts/1"), *a.derive_key("sts/2"));
+        assert_ne!(*a.derive_key("sts/1"), *Sealer::new(&MasterKey::generate()).derive_key("sts/1"));
     }
 
     #[test]

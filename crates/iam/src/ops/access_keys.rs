@@ -29,6 +29,7 @@ fn owner(req: &QueryRequest, caller: &Caller) -> Result<Owner, AwsError> {
         None => Ok(match &caller.kind {
             CallerKind::User { name } => Owner::User(name.clone()),
             CallerKind::Root => Owner::Root,
+            CallerKind::AssumedRole { .. } => return Err(super::users::non_user_credentials()),
         }),
     }
 }

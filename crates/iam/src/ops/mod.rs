@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod groups;
 pub mod inline_policies;
 pub mod managed_policies;
+pub mod roles;
 pub mod simulate;
 pub mod tags;
 pub mod users;
@@ -25,6 +26,7 @@ pub const FAMILIES: &[&[&str]] = &[
     tags::OPERATIONS,
     account::OPERATIONS,
     simulate::OPERATIONS,
+    roles::OPERATIONS,
 ];
 
 /// Runs `action` in the family that has it.
@@ -59,6 +61,9 @@ pub async fn dispatch(
         return Some(r);
     }
     if let Some(r) = simulate::dispatch(svc, caller, req, action).await {
+        return Some(r);
+    }
+    if let Some(r) = roles::dispatch(svc, caller, req, action).await {
         return Some(r);
     }
     None

@@ -29,6 +29,11 @@ fn opt_user_name(req: &QueryRequest) -> Result<Option<String>, AwsError> {
     }
 }
 
+/// AWS's answer when an operation that defaults to "the calling user" is called by a role.
+pub fn non_user_credentials() -> AwsError {
+    AwsError::validation("Must specify userName when calling with non-User credentials")
+}
+
 pub struct CreateUser {
     name: String,
     path: String,
@@ -132,6 +137,7 @@ impl Operation for GetUser {
         let name = match (&self.name, &ctx.caller.kind) {
             (Some(n), _) => n.clone(),
             (None, CallerKind::User { name }) => name.clone(),
+            (None, CallerKind::AssumedRole { .. }) => return Err(non_user_credentials()),
             (None, CallerKind::Root) => {
                 // The root user has no IAM user entity; AWS answers with the account's identity.
                 let acct = ctx.snapshot.account_or_err(ctx.account())?;
