@@ -42,7 +42,8 @@ pub fn router(app: Arc<App>) -> Router {
     if app.test_mode.is_some() {
         r = r
             .route("/moto-api/reset", post(reset))
-            .route("/moto-api/reset-auth", post(reset_auth));
+            .route("/moto-api/reset-auth", post(reset_auth))
+            .route("/portcullis-test/clock", post(advance_clock));
     }
     r.fallback(aws).with_state(app)
 }
@@ -70,6 +71,18 @@ async fn reset_auth(AxState(app): AxState<Arc<App>>, body: axum::body::Bytes) ->
             (StatusCode::OK, format!("{{\"PASSES\": {n}}}")).into_response()
         }
         _ => (StatusCode::BAD_REQUEST, "expected a number of requests").into_response(),
+    }
+}
+
+/// Test mode: moves the service clock forward by the number of seconds in the body.
+async fn advance_clock(AxState(app): AxState<Arc<App>>, body: axum::body::Bytes) -> Response {
+    let secs = std::str::from_utf8(&body).ok().and_then(|t| t.trim().parse::<i64>().ok());
+    match (secs, &app.test_mode) {
+        (Some(n), Some(t)) if n >= 0 => {
+            t.clock.advance(n);
+            (StatusCode::OK, format!("{{\"advanced\": {n}}}")).into_response()
+        }
+        _ => (StatusCode::BAD_REQUEST, "expected a non-negative number of seconds").into_response(),
     }
 }
 

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use portcullis_service::{Service, ServiceConfig, SystemClock};
+use portcullis_service::{Clock, OffsetClock, Service, ServiceConfig, SystemClock};
 use portcullis_store::sqlite::SqliteStore;
 use portcullis_store::Sealer;
 
@@ -53,10 +53,14 @@ async fn serve(config: Config) -> Result<(), String> {
     let store = SqliteStore::open(&config.data_dir.join(datadir::DATABASE))
         .await
         .map_err(|e| e.to_string())?;
+    // Test mode's clock can be moved forward (POST /portcullis-test/clock) so suites can
+    // expire sessions without sleeping; normal mode uses the wall clock as it is.
+    let test_clock = Arc::new(OffsetClock::default());
+    let clock: Arc<dyn Clock> = if config.test_mode { test_clock.clone() } else { Arc::new(SystemClock) };
     let (svc, bootstrap) = Service::open(
         Arc::new(store),
         Sealer::new(&master),
-        Arc::new(SystemClock),
+        clock.clone(),
         ServiceConfig {
             default_account: config.account_id.clone(),
             root_keys: config.root_keys.clone(),
@@ -101,7 +105,7 @@ async fn serve(config: Config) -> Result<(), String> {
 
     let app = Arc::new(App {
         svc,
-        test_mode: config.test_mode.then(TestMode::default),
+        test_mode: config.test_mode.then(|| TestMode::new(test_clock)),
         session_policies: Default::default(),
         config,
     });

@@ -2,15 +2,24 @@
 //! here behaves exactly as in normal mode.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use portcullis_service::OffsetClock;
 
 /// Test mode's mutable state.
 #[derive(Debug, Default)]
 pub struct TestMode {
     /// Requests still allowed through without authentication (`/moto-api/reset-auth`).
     free_passes: AtomicU64,
+    /// The service clock, which `/portcullis-test/clock` moves forward.
+    pub clock: Arc<OffsetClock>,
 }
 
 impl TestMode {
+    pub fn new(clock: Arc<OffsetClock>) -> Self {
+        TestMode { free_passes: AtomicU64::new(0), clock }
+    }
+
     /// Uses up one free pass if any is left.
     pub fn take_free_pass(&self) -> bool {
         self.free_passes
