@@ -12,6 +12,7 @@ mod support;
 
 use std::future::Future;
 
+use portcullis_policy::ContextValue;
 use portcullis_protocol::{new_request_id, AwsError, QueryRequest, ResponseWriter, IAM_NAMESPACE};
 use portcullis_service::{authorize, Caller, Service, State};
 use std::sync::Arc;
@@ -39,6 +40,13 @@ pub trait Operation: Sized + Send {
         ctx: &Ctx<'_>,
         out: &mut ResponseWriter,
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
+
+    /// Request-specific condition keys the Service Authorization Reference lists for the
+    /// action (e.g. `iam:PolicyARN` for AttachUserPolicy), added to the authorization
+    /// request. Read from the same snapshot the call is authorized against.
+    fn context(&self, _caller: &Caller, _state: &State) -> Vec<(String, ContextValue)> {
+        Vec::new()
+    }
 }
 
 pub(crate) async fn run<O: Operation>(
@@ -49,12 +57,15 @@ pub(crate) async fn run<O: Operation>(
     let op = O::decode(req, caller)?;
     let snapshot: Arc<State> = svc.snapshot();
     let action = format!("iam:{}", O::NAME);
+    let extra = op.context(caller, &snapshot);
+    let extra: Vec<(&str, ContextValue)> =
+        extra.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     authorize(
         &snapshot,
         caller,
         &action,
         &op.resource(caller, &snapshot),
-        &[],
+        &extra,
     )?;
     let ctx = Ctx {
         svc,
