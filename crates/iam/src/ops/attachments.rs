@@ -9,22 +9,26 @@
 
 mod boundaries;
 mod entities;
+mod roles;
 
-use portcullis_model::arn;
 use portcullis_policy::ContextValue;
 use portcullis_protocol::{AwsError, Page, QueryRequest, ResponseWriter};
 use portcullis_service::entity::{Group, User};
 use portcullis_service::{Caller, State};
 
+use super::groups::{group_resource, no_such_group};
 use super::managed_policies::policy_arn_param;
 use crate::support::{no_such_user, path_matches, user_resource, valid, Ctx};
 use crate::{family, Operation};
 
 pub use boundaries::{DeleteUserPermissionsBoundary, PutUserPermissionsBoundary};
 pub use entities::ListEntitiesForPolicy;
+pub use roles::{AttachRolePolicy, DeleteRolePermissionsBoundary, DetachRolePolicy, ListAttachedRolePolicies, PutRolePermissionsBoundary};
 
 /// AWS's default quota of managed policies attached to one user.
 pub const POLICIES_PER_USER: usize = 10;
+/// AWS's default quota of managed policies attached to one role.
+pub const POLICIES_PER_ROLE: usize = 10;
 /// AWS's fixed quota of managed policies attached to one group.
 pub const POLICIES_PER_GROUP: usize = 10;
 
@@ -35,22 +39,7 @@ fn user_name(req: &QueryRequest) -> Result<String, AwsError> {
 }
 
 fn group_name(req: &QueryRequest) -> Result<String, AwsError> {
-    let name = req.required("GroupName")?;
-    valid(portcullis_model::validate_group_name(name, "groupName"))?;
-    Ok(name.to_string())
-}
-
-/// The ARN of group `name`, with its path if the group exists.
-fn group_resource(state: &State, account: &str, name: &str) -> String {
-    state
-        .account(account)
-        .and_then(|a| a.group(name))
-        .map(|g| g.arn.clone())
-        .unwrap_or_else(|| arn::group_arn(account, "/", name))
-}
-
-fn no_such_group(name: &str) -> AwsError {
-    AwsError::no_such_entity(format!("The group with name {name} cannot be found."))
+    super::groups::group_name(req, "GroupName")
 }
 
 fn not_attachable(policy_arn: &str) -> AwsError {
@@ -403,6 +392,11 @@ family!(
     ListEntitiesForPolicy,
     PutUserPermissionsBoundary,
     DeleteUserPermissionsBoundary,
+    AttachRolePolicy,
+    DetachRolePolicy,
+    ListAttachedRolePolicies,
+    PutRolePermissionsBoundary,
+    DeleteRolePermissionsBoundary,
 );
 
 #[cfg(test)]

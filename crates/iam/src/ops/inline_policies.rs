@@ -1,5 +1,5 @@
-//! Inline policies of users and groups: PutUserPolicy, GetUserPolicy, ListUserPolicies,
-//! DeleteUserPolicy, PutGroupPolicy, GetGroupPolicy, ListGroupPolicies, DeleteGroupPolicy.
+//! Inline policies of users, groups and roles: Put/Get/List/Delete UserPolicy, GroupPolicy
+//! and RolePolicy.
 //!
 //! An inline policy lives inside its entity (`inline_policies`, keyed by the case-sensitive
 //! policy name). Documents are validated by the policy engine when they are put, and kept
@@ -14,6 +14,7 @@ use portcullis_service::entity::PolicyDoc;
 use portcullis_service::{Caller, State};
 
 use crate::ops::groups::{existing_user_name, group_name, group_resource, no_such_group};
+use crate::ops::roles::{no_such_role, role_name, role_resource};
 use crate::support::{no_such_user, user_resource, valid, Ctx};
 use crate::{family, Operation};
 
@@ -40,6 +41,7 @@ pub(crate) fn policy_error(e: PolicyError) -> AwsError {
 enum Holder {
     User,
     Group,
+    Role,
 }
 
 impl Holder {
@@ -47,6 +49,7 @@ impl Holder {
         match self {
             Holder::User => "user",
             Holder::Group => "group",
+            Holder::Role => "role",
         }
     }
 
@@ -55,6 +58,7 @@ impl Holder {
         match self {
             Holder::User => limits::USER_INLINE,
             Holder::Group => limits::GROUP_INLINE,
+            Holder::Role => limits::ROLE_INLINE,
         }
     }
 
@@ -62,6 +66,7 @@ impl Holder {
         match self {
             Holder::User => existing_user_name(req, "UserName"),
             Holder::Group => group_name(req, "GroupName"),
+            Holder::Role => role_name(req),
         }
     }
 
@@ -69,6 +74,7 @@ impl Holder {
         match self {
             Holder::User => user_resource(state, account, name),
             Holder::Group => group_resource(state, account, name),
+            Holder::Role => role_resource(state, account, name),
         }
     }
 
@@ -76,6 +82,7 @@ impl Holder {
         match self {
             Holder::User => no_such_user(name),
             Holder::Group => no_such_group(name),
+            Holder::Role => no_such_role(name),
         }
     }
 
@@ -94,6 +101,9 @@ impl Holder {
             Holder::Group => acct
                 .group(name)
                 .map(|g| (g.name.as_str(), &g.inline_policies)),
+            Holder::Role => acct
+                .role(name)
+                .map(|r| (r.name.as_str(), &r.inline_policies)),
         }
         .ok_or_else(|| self.not_found(name))
     }
@@ -193,6 +203,14 @@ impl Put {
                         g.inline_policies.insert(self.name, doc);
                         tx.put_group(&account, g)
                     }
+                    Holder::Role => {
+                        let mut r = acct
+                            .role(&self.entity)
+                            .map(|r| (**r).clone())
+                            .ok_or_else(|| holder.not_found(&self.entity))?;
+                        r.inline_policies.insert(self.name, doc);
+                        tx.put_role(&account, r)
+                    }
                 }
             })
             .await
@@ -225,6 +243,7 @@ impl Named {
         let entity_member = match self.holder {
             Holder::User => "UserName",
             Holder::Group => "GroupName",
+            Holder::Role => "RoleName",
         };
         out.element(entity_member, entity)
             .element("PolicyName", &self.name)
@@ -258,6 +277,16 @@ impl Named {
                             return Err(no_such_policy(holder, &self.name));
                         }
                         tx.put_group(&account, g)
+                    }
+                    Holder::Role => {
+                        let mut r = acct
+                            .role(&self.entity)
+                            .map(|r| (**r).clone())
+                            .ok_or_else(|| holder.not_found(&self.entity))?;
+                        if r.inline_policies.remove(&self.name).is_none() {
+                            return Err(no_such_policy(holder, &self.name));
+                        }
+                        tx.put_role(&account, r)
                     }
                 }
             })
@@ -359,7 +388,26 @@ inline_op!(
     |s, ctx, out| s.delete(ctx).await
 );
 
+inline_op!(PutRolePolicy, Put, Holder::Role, false, |s, ctx, out| s
+    .execute(ctx)
+    .await);
+inline_op!(GetRolePolicy, Named, Holder::Role, true, |s, ctx, out| s
+    .get(ctx, out));
+inline_op!(ListRolePolicies, List, Holder::Role, true, |s, ctx, out| s
+    .execute(ctx, out));
+inline_op!(
+    DeleteRolePolicy,
+    Named,
+    Holder::Role,
+    false,
+    |s, ctx, out| s.delete(ctx).await
+);
+
 family!(
+    PutRolePolicy,
+    GetRolePolicy,
+    ListRolePolicies,
+    DeleteRolePolicy,
     PutUserPolicy,
     GetUserPolicy,
     ListUserPolicies,

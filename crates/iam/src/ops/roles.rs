@@ -16,13 +16,13 @@ pub const ROLES_PER_ACCOUNT: usize = 1000;
 pub const MIN_SESSION: i32 = 3600;
 pub const MAX_SESSION: i32 = 43_200;
 
-fn role_name(req: &QueryRequest) -> Result<String, AwsError> {
+pub(crate) fn role_name(req: &QueryRequest) -> Result<String, AwsError> {
     let name = req.required("RoleName")?;
     valid(portcullis_model::validate_role_name(name, "roleName"))?;
     Ok(name.to_string())
 }
 
-fn role_resource(state: &State, account: &str, name: &str) -> String {
+pub(crate) fn role_resource(state: &State, account: &str, name: &str) -> String {
     state
         .account(account)
         .and_then(|a| a.role(name))
@@ -30,7 +30,7 @@ fn role_resource(state: &State, account: &str, name: &str) -> String {
         .unwrap_or_else(|| arn::role_arn(account, "/", name))
 }
 
-fn no_such_role(name: &str) -> AwsError {
+pub(crate) fn no_such_role(name: &str) -> AwsError {
     AwsError::no_such_entity(format!("The role with name {name} cannot be found."))
 }
 
@@ -123,11 +123,6 @@ fn principal_exists(state: &State, value: &str) -> bool {
     }
 }
 
-/// Trust policies are returned URL-encoded, as AWS returns every policy document.
-pub fn url_encode(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 fn write_role(out: &mut ResponseWriter, r: &Role, full: bool) {
     out.element("Path", &r.path)
         .element("RoleName", &r.name)
@@ -136,7 +131,7 @@ fn write_role(out: &mut ResponseWriter, r: &Role, full: bool) {
         .timestamp("CreateDate", r.create_date)
         .element(
             "AssumeRolePolicyDocument",
-            &url_encode(r.assume_role_policy.text()),
+            &crate::ops::inline_policies::encode_document(r.assume_role_policy.text()),
         )
         .opt_element("Description", r.description.as_deref())
         .display_element("MaxSessionDuration", r.max_session_duration);
