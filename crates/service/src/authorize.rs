@@ -147,16 +147,46 @@ pub fn request_context(state: &State, caller: &Caller) -> Context {
             ctx.insert("aws:PrincipalType", ContextValue::from("User"));
             ctx.insert("aws:username", ContextValue::from(name.clone()));
             if let Some(u) = state.account(&caller.account).and_then(|a| a.user(name)) {
-                for t in &u.tags {
-                    ctx.insert(
-                        &format!("aws:PrincipalTag/{}", t.key),
-                        ContextValue::from(t.value.clone()),
-                    );
-                }
+                tags.extend(u.tags.iter().map(|t| (t.key.clone(), t.value.clone())));
             }
         }
     }
+    if let Some(s) = &caller.session {
+        session_context(&mut ctx, &mut tags, s, r.time);
+    }
+    for (k, v) in tags {
+        ctx.insert(&format!("aws:PrincipalTag/{k}"), ContextValue::from(v));
+    }
     ctx
+}
+
+/// What temporary credentials add to the context: session tags (overriding the principal's
+/// tags of the same key, case-insensitively), `aws:TokenIssueTime`, MFA and source identity.
+fn session_context(
+    ctx: &mut Context,
+    tags: &mut Vec<(String, String)>,
+    s: &crate::session::SessionClaims,
+    now: time::OffsetDateTime,
+) {
+    for (k, v) in &s.tags {
+        tags.retain(|(tk, _)| !tk.eq_ignore_ascii_case(k));
+        tags.push((k.clone(), v.clone()));
+    }
+    if let Some(t) = time::OffsetDateTime::from_unix_timestamp(s.issued)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+    {
+        ctx.insert("aws:TokenIssueTime", ContextValue::from(t));
+    }
+    let mfa = if s.mfa_time.is_some() { "true" } else { "false" };
+    ctx.insert("aws:MultiFactorAuthPresent", ContextValue::from(mfa));
+    if let Some(m) = s.mfa_time {
+        let age = (now.unix_timestamp() - m).max(0);
+        ctx.insert("aws:MultiFactorAuthAge", ContextValue::from(age.to_string()));
+    }
+    if let Some(si) = &s.source_identity {
+        ctx.insert("aws:SourceIdentity", ContextValue::from(si.clone()));
+    }
 }
 
 /// The principal as the policy engine sees it.
