@@ -102,9 +102,77 @@ pub(crate) fn validate_resource(resource: &str) -> Result<(), PolicyErrorKind> {
     Ok(())
 }
 
+/// A requested ARN split into its components once per request, so that every `Resource`
+/// pattern of every applicable statement compares components without re-scanning for colons.
+/// Components past the fifth colon stay together: the sixth is "the rest".
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ArnParts<'a> {
+    text: &'a str,
+    /// Byte offset where each component starts; component `i` ends one byte before
+    /// `starts[i + 1]` (the colon), the last one at the end of `text`.
+    starts: [usize; 6],
+    /// Number of components, 1 to 6.
+    count: usize,
+}
+
+impl<'a> ArnParts<'a> {
+    pub fn new(text: &'a str) -> ArnParts<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = [0usize; 6];
+        let mut count = 1;
+        let mut from = 0;
+        while count < 6 {
+            match bytes[from..].iter().position(|&b| b == b':') {
+                Some(i) => {
+                    from += i + 1;
+                    starts[count] = from;
+                    count += 1;
+                }
+                None => break,
+            }
+        }
+        ArnParts {
+            text,
+            starts,
+            count,
+        }
+    }
+
+    /// Component `i` alone (`i` < 5), if the ARN has it.
+    fn component(&self, i: usize) -> Option<&'a str> {
+        if i >= self.count {
+            return None;
+        }
+        let end = if i + 1 < self.count {
+            self.starts[i + 1] - 1
+        } else {
+            self.text.len()
+        };
+        Some(&self.text[self.starts[i]..end])
+    }
+
+    /// Component `i` and everything after it, if the ARN has that component.
+    fn rest(&self, i: usize) -> Option<&'a str> {
+        (i < self.count).then(|| &self.text[self.starts[i]..])
+    }
+}
+
+/// What can be decided about an ARN pattern before walking its components.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Shape {
+    /// `*`: matches everything.
+    Any,
+    /// No wildcard and no variable anywhere: component-wise matching is string equality.
+    Exact(Box<str>),
+    /// The first `skip` components are literal: the ARN must start with them, colons included
+    /// (`arn:aws:s3:::`), and matching resumes at component `skip`.
+    Prefixed { prefix: Box<str>, skip: usize },
+}
+
 /// A compiled ARN pattern: up to six components, the last of which absorbs the rest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ArnPattern {
+    shape: Shape,
     parts: Box<[Pattern]>,
 }
 
@@ -120,7 +188,7 @@ impl ArnPattern {
     }
 
     fn build(text: &str, vars_in: impl Fn(usize) -> bool) -> ArnPattern {
-        let parts = split_components(text)
+        let parts: Box<[Pattern]> = split_components(text)
             .into_iter()
             .enumerate()
             .map(|(i, part)| {
@@ -133,28 +201,82 @@ impl ArnPattern {
                 )
             })
             .collect();
-        ArnPattern { parts }
+        ArnPattern {
+            shape: Shape::of(&parts),
+            parts,
+        }
     }
 
     /// Component-wise, case-sensitive match of a whole ARN. Allocation-free.
     pub fn matches(&self, arn: &str, vars: &dyn Vars) -> bool {
-        let mut rest = Some(arn);
-        let n = self.parts.len();
-        for (i, part) in self.parts.iter().enumerate() {
-            let Some(r) = rest else { return false };
-            if i + 1 == n && (i == 5 || part.ends_with_star()) {
-                return part.matches(r, Case::Sensitive, vars);
+        self.matches_parts(&ArnParts::new(arn), vars)
+    }
+
+    /// [`Self::matches`] against an ARN already split into components.
+    #[inline(always)]
+    pub fn matches_parts(&self, arn: &ArnParts<'_>, vars: &dyn Vars) -> bool {
+        match &self.shape {
+            Shape::Any => true,
+            Shape::Exact(text) => arn.text.as_bytes() == text.as_bytes(),
+            Shape::Prefixed { prefix, skip } => {
+                arn.text.as_bytes().starts_with(prefix.as_bytes())
+                    && self.matches_from(*skip, arn, vars)
             }
-            let (component, next) = match r.split_once(':') {
-                Some((c, n)) => (c, Some(n)),
-                None => (r, None),
-            };
-            if !part.matches(component, Case::Sensitive, vars) {
-                return false;
-            }
-            rest = next;
         }
-        rest.is_none()
+    }
+
+    /// The component walk, from component `skip` on.
+    fn matches_from(&self, skip: usize, arn: &ArnParts<'_>, vars: &dyn Vars) -> bool {
+        let n = self.parts.len();
+        for (i, part) in self.parts.iter().enumerate().skip(skip) {
+            if i + 1 == n && (i == 5 || part.ends_with_star()) {
+                return arn
+                    .rest(i)
+                    .is_some_and(|r| part.matches(r, Case::Sensitive, vars));
+            }
+            match arn.component(i) {
+                Some(c) if part.matches(c, Case::Sensitive, vars) => {}
+                _ => return false,
+            }
+        }
+        arn.count == n
+    }
+}
+
+impl Shape {
+    /// A component pattern that is plain text without a colon can be compared as a prefix of
+    /// the ARN. (A colon can only sit inside a literal component when it came from an invalid
+    /// `${…}` that stayed text; such a component never equals a colon-free ARN component, so it
+    /// must go through the component walk.)
+    fn of(parts: &[Pattern]) -> Shape {
+        if let [only] = parts {
+            if only.is_star() {
+                return Shape::Any;
+            }
+        }
+        let n = parts.len();
+        let exact = parts.iter().enumerate().all(|(i, p)| match p.literal() {
+            Some(l) => i == 5 || !l.contains(':'),
+            None => false,
+        });
+        if exact {
+            let texts: Vec<&str> = parts.iter().filter_map(Pattern::literal).collect();
+            return Shape::Exact(texts.join(":").into());
+        }
+        // Leading literal components, never the last one (it may absorb the rest).
+        let skip = parts[..n - 1]
+            .iter()
+            .take_while(|p| p.literal().is_some_and(|l| !l.contains(':')))
+            .count();
+        let mut prefix = String::new();
+        for p in &parts[..skip] {
+            prefix.push_str(p.literal().unwrap_or_default());
+            prefix.push(':');
+        }
+        Shape::Prefixed {
+            prefix: prefix.into(),
+            skip,
+        }
     }
 }
 
@@ -269,6 +391,88 @@ mod tests {
         ];
         for (p, arn, want) in table {
             assert_eq!(m(p, arn), want, "{p} vs {arn}");
+        }
+    }
+
+    #[test]
+    fn shapes_agree_with_the_component_walk() {
+        let ctx = crate::Context::new().with("aws:username", "alice");
+        let patterns = [
+            "*",
+            "",
+            "arn",
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b*",
+            "arn:aws:s3:*",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::${aws:username}/*",
+            "arn:aws:s3:::home/${aws:username}",
+            "arn:aws:sqs:us-east-1:1:q:x",
+            "arn:aws:sqs:us-east-1:1",
+            "arn:aws:sqs:*:1:q",
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:s3:::${a b:c}/x",
+            "arn:aws:s3:${a b:c}:x:y",
+            "arn:*:s3:::b",
+            "arn:aws:iam::111122223333:user/*",
+            "a:b:c:d:e:f:g",
+            "a:b:c:d:e:*",
+            "a:b:c:d:e",
+            "arn:aws:s3:::b?",
+            "${aws:username}",
+        ];
+        let arns = [
+            "*",
+            "",
+            "arn",
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/x",
+            "arn:aws:s3:::b:x:y",
+            "arn:aws:s3:::alice/x",
+            "arn:aws:s3:::home/alice",
+            "arn:aws:sqs:us-east-1:1:q:x",
+            "arn:aws:sqs:us-east-1:1",
+            "arn:aws:sqs:us-east-1:1:q",
+            "arn:aws:sqs:eu:1:q",
+            "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+            "arn:aws:s3:::${a b:c}/x",
+            "arn:aws:s3:${a b:c}:x:y",
+            "arn:aws-cn:s3:::b",
+            "arn:aws:iam::111122223333:user/bob",
+            "a:b:c:d:e:f:g",
+            "a:b:c:d:e:f",
+            "a:b:c:d:e",
+            "a:b:c:d",
+            "arn:aws:s3:::bé",
+            "alice",
+        ];
+        // The component walk as first written, splitting the ARN as it goes.
+        fn walk(parts: &[Pattern], arn: &str, vars: &dyn Vars) -> bool {
+            let mut rest = Some(arn);
+            let n = parts.len();
+            for (i, part) in parts.iter().enumerate() {
+                let Some(r) = rest else { return false };
+                if i + 1 == n && (i == 5 || part.ends_with_star()) {
+                    return part.matches(r, Case::Sensitive, vars);
+                }
+                let (component, next) = match r.split_once(':') {
+                    Some((c, n)) => (c, Some(n)),
+                    None => (r, None),
+                };
+                if !part.matches(component, Case::Sensitive, vars) {
+                    return false;
+                }
+                rest = next;
+            }
+            rest.is_none()
+        }
+        for p in patterns {
+            let shaped = ArnPattern::compile(p, true);
+            for a in arns {
+                let want = walk(&shaped.parts, a, &ctx);
+                assert_eq!(shaped.matches(a, &ctx), want, "{p} vs {a}");
+            }
         }
     }
 }

@@ -1,16 +1,17 @@
 //! Compiling a validated [`Policy`] into a form that evaluates without allocating:
 //! action names lower-cased and split into wildcard pieces, resource ARNs split into
-//! components, conditions typed, and statements indexed by service prefix so that a request
-//! for `s3:GetObject` only visits statements that can name an `s3` action. Statements whose
-//! actions have a wildcarded service (`*`, `s3*:…`) or use `NotAction` go in a catch-all bucket.
+//! components, conditions typed with their context keys hashed, and statements indexed by
+//! action ([`crate::index`]) so that a request for `s3:GetObject` only visits statements that
+//! can name it, Deny statements first.
 
-use crate::action::{service_of, ActionPattern};
+use crate::action::ActionPattern;
 use crate::arn::ArnPattern;
 use crate::condition::Condition;
 use crate::document::{Effect, Policy};
 use crate::error::Position;
+use crate::index::{ActionIndex, Indexed};
 use crate::principal::{Level, PrincipalMatcher};
-use crate::request::Request;
+use crate::request::Prepared;
 use crate::trace::Tracer;
 
 /// Where a compiled policy came from, as reported in traces.
@@ -60,17 +61,15 @@ pub(crate) struct CompiledStatement {
     conditions: Box<[Condition]>,
 }
 
-/// Statements (by index) whose actions name one service prefix (lower-case).
-type ServiceBucket = (Box<str>, Box<[u32]>);
-
 /// A policy compiled for evaluation. Immutable, `Send + Sync`, cheap to share behind an `Arc`.
 #[derive(Clone, Debug)]
 pub struct CompiledPolicy {
     source: PolicySource,
     statements: Box<[CompiledStatement]>,
-    /// (lower-case service prefix, statement indices), sorted by prefix.
-    by_service: Box<[ServiceBucket]>,
-    catch_all: Box<[u32]>,
+    index: ActionIndex,
+    /// No statement has a `Principal`/`NotPrincipal`, so every applicable Allow grants the same
+    /// (no level): the first one found settles the policy's Allow.
+    first_allow_settles: bool,
 }
 
 /// What one policy says about one request.
@@ -118,29 +117,16 @@ impl CompiledPolicy {
                     .collect(),
             })
             .collect();
-        let mut buckets: Vec<(Box<str>, Vec<u32>)> = Vec::new();
-        let mut catch_all = Vec::new();
-        for (i, s) in statements.iter().enumerate() {
-            let i = i as u32;
-            if s.actions_negated || s.actions.iter().any(|a| a.service().is_none()) {
-                catch_all.push(i);
-                continue;
-            }
-            for a in s.actions.iter() {
-                let svc = a.service().unwrap_or_default();
-                match buckets.iter_mut().find(|(k, _)| &**k == svc) {
-                    Some((_, v)) if v.last() == Some(&i) => {}
-                    Some((_, v)) => v.push(i),
-                    None => buckets.push((svc.into(), vec![i])),
-                }
-            }
-        }
-        buckets.sort_by(|a, b| a.0.cmp(&b.0));
+        let index = ActionIndex::build(statements.iter().map(|s| Indexed {
+            deny: s.effect == Effect::Deny,
+            not_action: s.actions_negated,
+            actions: &s.actions,
+        }));
         CompiledPolicy {
             source,
+            first_allow_settles: statements.iter().all(|s| s.principal.is_none()),
             statements: statements.into(),
-            by_service: buckets.into_iter().map(|(k, v)| (k, v.into())).collect(),
-            catch_all: catch_all.into(),
+            index,
         }
     }
 
@@ -165,68 +151,60 @@ impl CompiledPolicy {
         self.statements.is_empty()
     }
 
-    /// Statements that might apply to `action`, found without allocating.
-    fn bucket(&self, action: &str) -> &[u32] {
-        let svc = service_of(action);
-        let found = self
-            .by_service
-            .binary_search_by(|(k, _)| k.bytes().cmp(svc.bytes().map(|b| b.to_ascii_lowercase())));
-        match found {
-            Ok(i) => &self.by_service[i].1,
-            Err(_) => &[],
-        }
-    }
-
-    /// Evaluates this policy against `req`. `has_boundary` feeds the NotPrincipal rule:
+    /// Evaluates this policy against `prep`. `has_boundary` feeds the NotPrincipal rule:
     /// Deny + NotPrincipal always applies to a principal with a permissions boundary
-    /// (UG:reference_policies_elements_notprincipal).
+    /// (UG:reference_policies_elements_notprincipal). With `need_allow` false the caller only
+    /// wants to know about an explicit Deny (another policy has already allowed), so Allow
+    /// statements are skipped; a tracing evaluation ignores it and visits every statement.
     pub(crate) fn evaluate<T: Tracer>(
         &self,
-        req: &Request<'_>,
+        prep: &Prepared<'_>,
         has_boundary: bool,
+        need_allow: bool,
         trace: &mut T,
     ) -> Outcome {
         let mut out = Outcome::default();
-        for &i in self.bucket(req.action).iter().chain(self.catch_all.iter()) {
-            let s = &self.statements[i as usize];
-            if out.deny && !T::FULL {
-                break;
-            }
-            if !s.matches_action(req.action) || !s.matches_resource(req) {
-                continue;
-            }
-            let level = match &s.principal {
-                None => None,
-                Some((false, m)) => match m.level(&req.principal) {
-                    Some(l) => Some(l),
-                    None => continue,
-                },
-                Some((true, m)) => {
-                    if !has_boundary && m.exempts(&req.principal) {
-                        continue;
+        let indexed = if T::FULL {
+            None
+        } else {
+            self.index.candidates(prep)
+        };
+        let Some(lists) = indexed else {
+            // Every statement in source order: explain, or an action that is not ASCII.
+            for s in self.statements.iter() {
+                if let Some(level) = s.applies(prep, true, has_boundary, trace) {
+                    trace.matched(self, s);
+                    out.record(s.effect, level);
+                    if out.deny && !T::FULL {
+                        break;
                     }
-                    None
                 }
-            };
-            let conditions_hold = if T::FULL {
-                // Evaluate every condition so the trace lists every missing key.
-                let mut all = true;
-                for c in s.conditions.iter() {
-                    all &= c.evaluate(req.context, trace);
-                }
-                all
-            } else {
-                s.conditions.iter().all(|c| c.evaluate(req.context, trace))
-            };
-            if !conditions_hold {
-                continue;
             }
-            trace.matched(self, s);
-            match s.effect {
-                Effect::Deny => out.deny = true,
-                Effect::Allow => {
-                    out.allow = true;
-                    out.grant = out.grant.max(level);
+            return out;
+        };
+        // The exact bucket's statements are known to name the action; the others are not.
+        let [exact, wildcard, any] = lists;
+        let lists = [(exact, false), (wildcard, true), (any, true)];
+        for (bucket, check_action) in lists {
+            for &i in self.index.denies(bucket) {
+                let s = &self.statements[i as usize];
+                if s.applies(prep, check_action, has_boundary, trace).is_some() {
+                    out.deny = true;
+                    return out;
+                }
+            }
+        }
+        if !need_allow {
+            return out;
+        }
+        for (bucket, check_action) in lists {
+            for &i in self.index.allows(bucket) {
+                let s = &self.statements[i as usize];
+                if let Some(level) = s.applies(prep, check_action, has_boundary, trace) {
+                    out.record(Effect::Allow, level);
+                    if self.first_allow_settles || out.grant == Some(Level::Itself) {
+                        return out;
+                    }
                 }
             }
         }
@@ -234,18 +212,82 @@ impl CompiledPolicy {
     }
 }
 
+impl Outcome {
+    #[inline(always)]
+    fn record(&mut self, effect: Effect, level: Option<Level>) {
+        match effect {
+            Effect::Deny => self.deny = true,
+            Effect::Allow => {
+                self.allow = true;
+                self.grant = self.grant.max(level);
+            }
+        }
+    }
+}
+
 impl CompiledStatement {
-    fn matches_action(&self, action: &str) -> bool {
-        self.actions.iter().any(|a| a.matches(action)) != self.actions_negated
+    /// Whether the statement applies to the request, and if so at which level its `Principal`
+    /// named the caller. `check_action` is false when the action index already proved the
+    /// action matches. Cheap tests first: action, resource, principal, then conditions.
+    fn applies<T: Tracer>(
+        &self,
+        prep: &Prepared<'_>,
+        check_action: bool,
+        has_boundary: bool,
+        trace: &mut T,
+    ) -> Option<Option<Level>> {
+        if check_action && !self.matches_action(prep) {
+            return None;
+        }
+        if !self.matches_resource(prep) {
+            return None;
+        }
+        let req = prep.req;
+        let level = match &self.principal {
+            None => None,
+            Some((false, m)) => Some(m.level(&req.principal)?),
+            Some((true, m)) => {
+                if !has_boundary && m.exempts(&req.principal) {
+                    return None;
+                }
+                None
+            }
+        };
+        let conditions_hold = if T::FULL {
+            // Evaluate every condition so the trace lists every missing key.
+            let mut all = true;
+            for c in self.conditions.iter() {
+                all &= c.evaluate(req.context, trace);
+            }
+            all
+        } else {
+            self.conditions
+                .iter()
+                .all(|c| c.evaluate(req.context, trace))
+        };
+        conditions_hold.then_some(level)
     }
 
-    fn matches_resource(&self, req: &Request<'_>) -> bool {
+    #[inline(always)]
+    fn matches_action(&self, prep: &Prepared<'_>) -> bool {
+        let any = match prep.action() {
+            Some(lowered) => self
+                .actions
+                .iter()
+                .any(|a| a.matches_lowered(lowered, prep.service_hash)),
+            None => self.actions.iter().any(|a| a.matches(prep.req.action)),
+        };
+        any != self.actions_negated
+    }
+
+    #[inline(always)]
+    fn matches_resource(&self, prep: &Prepared<'_>) -> bool {
         match &self.resources {
             None => true,
             Some((negated, patterns)) => {
                 patterns
                     .iter()
-                    .any(|p| p.matches(req.resource, req.context))
+                    .any(|p| p.matches_parts(&prep.resource, prep.req.context))
                     != *negated
             }
         }
@@ -272,21 +314,75 @@ mod tests {
     }
 
     #[test]
-    fn statements_are_indexed_by_service() {
+    fn statements_are_indexed_by_action_deny_first() {
         let p = parse(
             r#"{"Version":"2012-10-17","Statement":[
                 {"Effect":"Allow","Action":["s3:GetObject","S3:PutObject","ec2:Describe*"],"Resource":"*"},
                 {"Effect":"Allow","Action":"iam:*","Resource":"*"},
                 {"Effect":"Deny","NotAction":"s3:*","Resource":"*"},
-                {"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                {"Effect":"Allow","Action":"*","Resource":"*"},
+                {"Effect":"Deny","Action":["s3:getobject","s3:Get*"],"Resource":"*"},
+                {"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}"#,
             PolicyKind::Identity,
         )
         .unwrap();
         let c = p.compile(PolicySource::new("p", PolicyType::Identity));
-        assert_eq!(c.bucket("S3:GetObject"), &[0]);
-        assert_eq!(c.bucket("ec2:DescribeInstances"), &[0]);
-        assert_eq!(c.bucket("iam:GetUser"), &[1]);
-        assert!(c.bucket("sqs:SendMessage").is_empty());
-        assert_eq!(&*c.catch_all, &[2, 3]);
+        let ctx = crate::Context::new();
+        let lists = |action: &'static str| {
+            let req = crate::Request {
+                principal: crate::Principal::anonymous(),
+                action,
+                resource: "*",
+                resource_account: None,
+                context: &ctx,
+            };
+            let prep = Prepared::new(&req);
+            let [exact, wildcard, any] = c.index.candidates(&prep).unwrap();
+            [(exact, false), (wildcard, true), (any, true)].map(|(b, check)| {
+                (
+                    c.index.denies(b).to_vec(),
+                    c.index.allows(b).to_vec(),
+                    check,
+                )
+            })
+        };
+        let none = (vec![], vec![], true);
+        let any = (vec![2], vec![3], true);
+        assert_eq!(
+            lists("S3:GetObject"),
+            [
+                (vec![5], vec![0], false),
+                (vec![4], vec![], true),
+                any.clone()
+            ]
+        );
+        assert_eq!(
+            lists("s3:putobject"),
+            [
+                (vec![], vec![0], false),
+                (vec![4], vec![], true),
+                any.clone()
+            ]
+        );
+        assert_eq!(
+            lists("ec2:DescribeInstances"),
+            [
+                (vec![], vec![], false),
+                (vec![], vec![0], true),
+                any.clone()
+            ]
+        );
+        assert_eq!(
+            lists("iam:GetUser"),
+            [
+                (vec![], vec![], false),
+                (vec![], vec![1], true),
+                any.clone()
+            ]
+        );
+        assert_eq!(
+            lists("sqs:SendMessage"),
+            [(vec![], vec![], false), none, any]
+        );
     }
 }

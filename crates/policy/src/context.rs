@@ -13,6 +13,7 @@ use std::time::SystemTime;
 use crate::condition::value::{
     base64_decode, base64_encode, format_date, parse_bool, parse_date, parse_number, Nanos,
 };
+use crate::keys::{Key, GLOBAL_KEYS};
 use crate::variables::Vars;
 
 /// A value of a context key, as the caller supplies it.
@@ -123,11 +124,34 @@ pub(crate) struct Entry {
     pub values: Vec<Value>,
 }
 
+/// One key of the context, with the hash of its lower-cased name.
+#[derive(Clone, Debug, PartialEq)]
+struct Slot {
+    hash: u64,
+    global: Option<u8>,
+    key: Box<str>,
+    entry: Entry,
+}
+
 /// The request context. Build with [`Context::new`] + [`Context::with`] / [`Context::insert`].
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Context {
-    /// Sorted by key: a binary search over a few short keys beats hashing them.
-    entries: Vec<(Box<str>, Entry)>,
+    /// Sorted by (hash, key). Conditions carry their key's hash from compile time, so a lookup
+    /// is a binary search over integers plus one string comparison to confirm the hit — no
+    /// hashing and no lower-casing per request.
+    entries: Vec<Slot>,
+    /// For each global condition key ([`crate::keys::GLOBAL_KEYS`]): 1 + its index in
+    /// `entries`, or 0 when absent. A condition on a global key finds it with one index.
+    globals: [u8; GLOBAL_KEYS.len()],
+}
+
+impl Default for Context {
+    fn default() -> Context {
+        Context {
+            entries: Vec::new(),
+            globals: [0; GLOBAL_KEYS.len()],
+        }
+    }
 }
 
 impl Context {
@@ -203,30 +227,46 @@ impl Context {
                 }
             }
         };
-        let key = key.to_ascii_lowercase();
-        match self
-            .entries
-            .binary_search_by(|(k, _)| (**k).cmp(key.as_str()))
-        {
-            Ok(i) => self.entries[i].1 = entry,
-            Err(i) => self.entries.insert(i, (key.into(), entry)),
+        let key = Key::new(key);
+        match self.position(&key) {
+            Ok(i) => self.entries[i].entry = entry,
+            Err(i) => {
+                self.entries.insert(
+                    i,
+                    Slot {
+                        hash: key.hash,
+                        global: key.global,
+                        key: key.name,
+                        entry,
+                    },
+                );
+                self.renumber_globals();
+            }
         }
     }
 
     /// Removes `key` (case-insensitive).
     pub fn remove(&mut self, key: &str) {
-        let key = key.to_ascii_lowercase();
-        if let Ok(i) = self
-            .entries
-            .binary_search_by(|(k, _)| (**k).cmp(key.as_str()))
-        {
+        if let Ok(i) = self.position(&Key::new(key)) {
             self.entries.remove(i);
+            self.renumber_globals();
+        }
+    }
+
+    /// Rebuilds `globals` after entries moved. A context past 255 keys leaves the rest of
+    /// its global keys to the hash lookup (0 there means "look by hash", see [`Self::lookup`]).
+    fn renumber_globals(&mut self) {
+        self.globals = [0; GLOBAL_KEYS.len()];
+        for (i, s) in self.entries.iter().enumerate() {
+            if let (Some(g), Ok(n)) = (s.global, u8::try_from(i + 1)) {
+                self.globals[usize::from(g)] = n;
+            }
         }
     }
 
     /// Whether `key` (case-insensitive) has at least one value.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(&key.to_ascii_lowercase()).is_some()
+        self.lookup(&Key::new(key)).is_some()
     }
 
     /// Number of keys.
@@ -239,19 +279,49 @@ impl Context {
         self.entries.is_empty()
     }
 
-    /// The entry for an already lower-cased key; an empty multi-valued key counts as absent.
-    pub(crate) fn get(&self, lower_key: &str) -> Option<&Entry> {
-        match self.entries.binary_search_by(|(k, _)| (**k).cmp(lower_key)) {
-            Ok(i) => Some(&self.entries[i].1).filter(|e| !e.values.is_empty()),
-            Err(_) => None,
+    /// Where `key` is (`Ok`) or would be inserted (`Err`) in the sorted entries.
+    fn position(&self, key: &Key) -> Result<usize, usize> {
+        let start = self.entries.partition_point(|s| s.hash < key.hash);
+        let same = self.entries[start..].partition_point(|s| s.hash == key.hash);
+        self.entries[start..start + same]
+            .binary_search_by(|s| (*s.key).cmp(&*key.name))
+            .map(|i| start + i)
+            .map_err(|i| start + i)
+    }
+
+    /// The entry for `key`; an empty multi-valued key counts as absent.
+    #[inline(always)]
+    pub(crate) fn lookup(&self, key: &Key) -> Option<&Entry> {
+        if let Some(g) = key.global {
+            match self.globals[usize::from(g)] {
+                0 if self.entries.len() < usize::from(u8::MAX) => return None,
+                0 => {}
+                n => {
+                    return Some(&self.entries[usize::from(n) - 1].entry)
+                        .filter(|e| !e.values.is_empty())
+                }
+            }
         }
+        let start = self.entries.partition_point(|s| s.hash < key.hash);
+        self.entries[start..]
+            .iter()
+            .take_while(|s| s.hash == key.hash)
+            .find(|s| s.key.as_bytes() == key.name.as_bytes())
+            .map(|s| &s.entry)
+            .filter(|e| !e.values.is_empty())
+    }
+
+    /// The entry for an already lower-cased key (tests and cold paths: hashes `lower_key`).
+    #[cfg(test)]
+    pub(crate) fn get(&self, lower_key: &str) -> Option<&Entry> {
+        self.lookup(&Key::new(lower_key))
     }
 }
 
 impl Vars for Context {
     /// Multi-valued keys cannot be policy variables (UG:reference_policies_variables).
-    fn var(&self, key: &str) -> Option<&str> {
-        match self.get(key) {
+    fn var(&self, key: &Key) -> Option<&str> {
+        match self.lookup(key) {
             Some(e) if !e.multi && e.values.len() == 1 => Some(&e.values[0].text),
             _ => None,
         }
@@ -269,7 +339,7 @@ mod tests {
             .with("AWS:SourceIp", "203.0.113.1".parse::<IpAddr>().unwrap());
         assert!(c.contains_key("aws:resourcetag/tagkey1"));
         assert!(c.contains_key("aws:sourceip"));
-        assert_eq!(c.var("aws:resourcetag/tagkey1"), Some("v"));
+        assert_eq!(c.var(&Key::new("aws:resourcetag/tagkey1")), Some("v"));
         assert!(c.get("aws:sourceip").unwrap().values[0].ip.is_some());
     }
 
@@ -282,11 +352,15 @@ mod tests {
             .with("t", SystemTime::UNIX_EPOCH)
             .with("m", vec!["a", "b"])
             .with("e", Vec::<String>::new());
-        assert_eq!(c.var("n"), Some("3"));
-        assert_eq!(c.var("b"), Some("true"));
+        assert_eq!(c.var(&Key::new("n")), Some("3"));
+        assert_eq!(c.var(&Key::new("b")), Some("true"));
         assert!(c.get("s").unwrap().values[0].date.is_some());
-        assert_eq!(c.var("t"), Some("1970-01-01T00:00:00Z"));
-        assert_eq!(c.var("m"), None, "multi-valued keys are not variables");
+        assert_eq!(c.var(&Key::new("t")), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(
+            c.var(&Key::new("m")),
+            None,
+            "multi-valued keys are not variables"
+        );
         assert!(c.get("e").is_none(), "empty multi-valued key is absent");
     }
 }

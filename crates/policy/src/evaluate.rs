@@ -16,7 +16,7 @@
 
 use crate::compile::{CompiledPolicy, Outcome, PolicyType};
 use crate::principal::Level;
-use crate::request::{PrincipalKind, Request};
+use crate::request::{Prepared, PrincipalKind, Request};
 use crate::trace::{NoTrace, Tracer};
 
 /// The final answer.
@@ -82,9 +82,10 @@ pub(crate) struct Decided {
 }
 
 /// Evaluates the levels of an SCP/RCP hierarchy: (every level allows, some policy denies).
+/// Once one policy of a level allows, the others of that level are only asked for a Deny.
 fn org_levels<T: Tracer>(
     levels: &[&[&CompiledPolicy]],
-    req: &Request<'_>,
+    req: &Prepared<'_>,
     hb: bool,
     t: &mut T,
 ) -> (bool, bool) {
@@ -92,7 +93,7 @@ fn org_levels<T: Tracer>(
     for level in levels {
         let mut level_allows = false;
         for p in level.iter() {
-            let o = p.evaluate(req, hb, t);
+            let o = p.evaluate(req, hb, !level_allows, t);
             level_allows |= o.allow;
             deny |= o.deny;
             if deny && !T::FULL {
@@ -104,16 +105,17 @@ fn org_levels<T: Tracer>(
     (all_levels, deny)
 }
 
-/// (some policy allows, some policy denies) over a flat list.
+/// (some policy allows, some policy denies) over a flat list. Once one policy allows, the
+/// rest are only asked for a Deny.
 fn any_of<T: Tracer>(
     policies: &[&CompiledPolicy],
-    req: &Request<'_>,
+    req: &Prepared<'_>,
     hb: bool,
     t: &mut T,
 ) -> (bool, bool) {
     let (mut allow, mut deny) = (false, false);
     for p in policies {
-        let o = p.evaluate(req, hb, t);
+        let o = p.evaluate(req, hb, !allow, t);
         allow |= o.allow;
         deny |= o.deny;
         if deny && !T::FULL {
@@ -125,6 +127,7 @@ fn any_of<T: Tracer>(
 
 /// The shared decision routine behind [`evaluate`] and [`crate::explain`].
 pub(crate) fn decide<T: Tracer>(set: &PolicySet<'_>, req: &Request<'_>, t: &mut T) -> Decided {
+    let prep = &Prepared::new(req);
     let hb = set.permissions_boundary.is_some();
     let mut g = Gates::default();
     let mut first_deny: Option<PolicyType> = None;
@@ -143,33 +146,33 @@ pub(crate) fn decide<T: Tracer>(set: &PolicySet<'_>, req: &Request<'_>, t: &mut 
         };
     }
     if !set.rcps.is_empty() {
-        let r = org_levels(set.rcps, req, hb, t);
+        let r = org_levels(set.rcps, prep, hb, t);
         g.rcp = Some(r);
         deny_check!(r.1, PolicyType::ResourceControl);
     }
     if !set.scps.is_empty() {
-        let r = org_levels(set.scps, req, hb, t);
+        let r = org_levels(set.scps, prep, hb, t);
         g.scp = Some(r);
         deny_check!(r.1, PolicyType::ServiceControl);
     }
     if let Some(p) = set.resource_policy {
-        let o = p.evaluate(req, hb, t);
+        let o = p.evaluate(prep, hb, true, t);
         g.resource = Some(o);
         deny_check!(o.deny, PolicyType::ResourceBased);
     }
     if let Some(p) = set.permissions_boundary {
-        let o = p.evaluate(req, hb, t);
+        let o = p.evaluate(prep, hb, true, t);
         g.boundary = Some(o);
         deny_check!(o.deny, PolicyType::PermissionsBoundary);
     }
     let sessions = set.session_policies.filter(|s| !s.is_empty());
     if let Some(s) = sessions {
-        let r = any_of(s, req, hb, t);
+        let r = any_of(s, prep, hb, t);
         g.session = Some(r);
         deny_check!(r.1, PolicyType::Session);
     }
     if !set.identity_policies.is_empty() {
-        let r = any_of(set.identity_policies, req, hb, t);
+        let r = any_of(set.identity_policies, prep, hb, t);
         g.identity = Some(r);
         deny_check!(r.1, PolicyType::Identity);
     }

@@ -96,21 +96,9 @@ fn of(o: Outcome) -> Decision {
 pub fn explain(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
     let mut rec = Recorder::default();
     let d = decide(set, req, &mut rec);
-    // Statements were recorded per policy in bucket-then-catch-all order; restore source order
-    // within each policy while keeping the policies' evaluation order.
-    let mut matched = rec.matched;
-    let mut i = 0;
-    while i < matched.len() {
-        let mut j = i + 1;
-        while j < matched.len()
-            && matched[j].policy_id == matched[i].policy_id
-            && matched[j].policy_type == matched[i].policy_type
-        {
-            j += 1;
-        }
-        matched[i..j].sort_by_key(|m| m.start);
-        i = j;
-    }
+    // Tracing visits every statement of each policy in source order, so `matched` is already
+    // in evaluation order of the policies and source order within each.
+    let matched = rec.matched;
     let g = d.gates;
     let per_type = [
         (PolicyType::ResourceControl, g.rcp.map(flat)),

@@ -100,15 +100,99 @@ impl Pattern {
         matches!(self.pieces.last(), Some(Piece::Star))
     }
 
+    /// The text the pattern stands for when it has no wildcard and no variable: such a pattern
+    /// matches exactly that text (case-sensitively), so callers can compare strings instead.
+    pub fn literal(&self) -> Option<&str> {
+        match &*self.pieces {
+            [] => Some(""),
+            [Piece::Lit(l)] => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Whether the pattern is a lone `*`, which matches every text.
+    pub fn is_star(&self) -> bool {
+        matches!(&*self.pieces, [Piece::Star])
+    }
+
     /// Matches the whole of `text`. A variable without value makes the pattern match nothing.
     pub fn matches(&self, text: &str, case: Case, vars: &dyn Vars) -> bool {
-        for p in self.pieces.iter() {
-            if let Piece::Var(v) = p {
-                if v.resolve(vars).is_none() {
-                    return false;
+        // The shapes most policies use, decided without entering the backtracking loop.
+        match (&*self.pieces, case) {
+            ([], _) => return text.is_empty(),
+            ([Piece::Star], _) => return true,
+            ([Piece::Lit(l)], Case::Sensitive) => return text == &**l,
+            ([Piece::Lit(l), Piece::Star], Case::Sensitive) => return text.starts_with(&**l),
+            // A leading literal that does not match settles it before the general walk.
+            ([Piece::Lit(l), ..], Case::Sensitive) if !text.starts_with(&**l) => return false,
+            _ => {}
+        }
+        // A variable without value needs no check up front: a match has to pass every piece,
+        // and that piece then matches nothing.
+        match case {
+            Case::Sensitive => self.matches_bytes(text.as_bytes(), vars),
+            Case::Insensitive => self.matches_insensitive(text, vars),
+        }
+    }
+
+    /// Case-sensitive match over bytes. `text` is valid UTF-8, so `?` steps over one whole
+    /// character (its length read from the leading byte) and every literal comparison starts on
+    /// a character boundary. Also used for action names lower-cased into a byte buffer.
+    pub fn matches_bytes(&self, text: &[u8], vars: &dyn Vars) -> bool {
+        let pieces = &self.pieces;
+        let n = pieces.len();
+        let (mut p, mut t) = (0usize, 0usize);
+        let mut star: Option<(usize, usize)> = None;
+        loop {
+            let advanced = if p == n {
+                if t == text.len() {
+                    return true;
                 }
+                false
+            } else {
+                let rest = &text[t..];
+                let step = match &pieces[p] {
+                    Piece::Star => {
+                        if p + 1 == n {
+                            return true;
+                        }
+                        star = Some((p + 1, t));
+                        p += 1;
+                        continue;
+                    }
+                    Piece::One => rest.first().map(|&b| utf8_len(b)),
+                    Piece::Lit(s) => rest.starts_with(s.as_bytes()).then_some(s.len()),
+                    Piece::Var(v) => v
+                        .resolve(vars)
+                        .and_then(|s| rest.starts_with(s.as_bytes()).then_some(s.len())),
+                };
+                match step {
+                    Some(len) => {
+                        t += len;
+                        p += 1;
+                        true
+                    }
+                    None => false,
+                }
+            };
+            if advanced {
+                continue;
+            }
+            match star {
+                Some((sp, st)) if st < text.len() => {
+                    let st = st + utf8_len(text[st]);
+                    star = Some((sp, st));
+                    p = sp;
+                    t = st;
+                }
+                _ => return false,
             }
         }
+    }
+
+    /// Case-insensitive match (action names that could not be lower-cased up front).
+    fn matches_insensitive(&self, text: &str, vars: &dyn Vars) -> bool {
+        let case = Case::Insensitive;
         let pieces = &self.pieces;
         let n = pieces.len();
         let (mut p, mut t) = (0usize, 0usize);
@@ -174,6 +258,16 @@ impl Pattern {
                 None => return false,
             }
         }
+    }
+}
+
+/// Length of the UTF-8 sequence a leading byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
     }
 }
 

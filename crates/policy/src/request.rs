@@ -1,7 +1,9 @@
 //! Who is asking for what: the request side of an authorization decision
 //! (UG:reference_policies_evaluation-logic, UG:reference_policies_elements_principal).
 
+use crate::arn::ArnParts;
 use crate::context::Context;
+use crate::hash::{fnv1a, fnv1a_step};
 
 /// What kind of identity made the request. It decides which `Principal` entries can name it
 /// and which limits apply to a resource-based-policy grant (POLICY-SPEC A7 table).
@@ -96,6 +98,7 @@ impl<'a> Principal<'a> {
     }
 
     /// An AWS service principal.
+    #[inline(always)]
     pub fn service(name: &'a str) -> Self {
         Principal {
             kind: PrincipalKind::Service(name),
@@ -142,5 +145,63 @@ impl Request<'_> {
             Some(acct) => acct != self.principal.account,
             None => false,
         }
+    }
+}
+
+/// Action names up to this long are lower-cased on the stack; longer ones (IAM's longest are
+/// well under 100 bytes) take the slower case-insensitive path.
+const ACTION_BUF: usize = 128;
+
+/// A request readied for evaluation, once per decision rather than once per statement: the
+/// action lower-cased with the hashes the action index is keyed by, and the resource ARN split
+/// into components. Lives on the stack: evaluation stays allocation-free.
+pub(crate) struct Prepared<'a> {
+    pub req: &'a Request<'a>,
+    lowered: [u8; ACTION_BUF],
+    /// Length of the lower-cased action in `lowered`; `None` when the action is not ASCII or
+    /// too long (then nothing is indexed and every statement is checked the slow way).
+    len: Option<usize>,
+    pub action_hash: u64,
+    pub service_hash: u64,
+    pub resource: ArnParts<'a>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(req: &'a Request<'a>) -> Prepared<'a> {
+        let action = req.action.as_bytes();
+        let mut lowered = [0u8; ACTION_BUF];
+        let mut len = None;
+        let (mut action_hash, mut service_hash) = (0, 0);
+        if action.len() <= ACTION_BUF && action.is_ascii() {
+            // One pass: lower-case, copy, and hash; the service hash is the hash so far when
+            // the first colon is reached.
+            let mut h = fnv1a(b"");
+            let mut colon = None;
+            for (&b, slot) in action.iter().zip(lowered.iter_mut()) {
+                let b = b.to_ascii_lowercase();
+                *slot = b;
+                if b == b':' && colon.is_none() {
+                    colon = Some(h);
+                }
+                h = fnv1a_step(h, b);
+            }
+            service_hash = colon.unwrap_or(h);
+            action_hash = h;
+            len = Some(action.len());
+        }
+        Prepared {
+            req,
+            lowered,
+            len,
+            action_hash,
+            service_hash,
+            resource: ArnParts::new(req.resource),
+        }
+    }
+
+    /// The lower-cased action (`s3:getobject`), when it could be lower-cased up front.
+    #[inline(always)]
+    pub fn action(&self) -> Option<&[u8]> {
+        self.len.map(|n| &self.lowered[..n])
     }
 }

@@ -5,11 +5,13 @@
 //! has no (single) value and no default makes the whole pattern match nothing — that is how AWS
 //! makes an unresolvable `Resource` entry inert and an unresolvable `StringEquals` value false.
 
+use crate::keys::Key;
+
 /// A reference to a context key inside a pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Variable {
-    /// Context key, lower-cased (key names are case-insensitive).
-    pub key: Box<str>,
+    /// Context key, lower-cased (key names are case-insensitive) and hashed for lookup.
+    pub key: Key,
     /// Text as written, for re-emitting the policy.
     pub written: Box<str>,
     /// `${key, 'default'}` value, used when the key is absent.
@@ -18,15 +20,15 @@ pub(crate) struct Variable {
 
 /// Something that can supply the single value of a context key for variable substitution.
 pub(crate) trait Vars {
-    /// The value of `key` (already lower-case) if the key is present and single-valued.
-    fn var(&self, key: &str) -> Option<&str>;
+    /// The value of `key` if the key is present and single-valued.
+    fn var(&self, key: &Key) -> Option<&str>;
 }
 
 /// Resolves nothing: used where no request context exists.
 pub(crate) struct NoVars;
 
 impl Vars for NoVars {
-    fn var(&self, _key: &str) -> Option<&str> {
+    fn var(&self, _key: &Key) -> Option<&str> {
         None
     }
 }
@@ -71,7 +73,7 @@ pub(crate) fn parse_body(body: &str) -> Option<Substitution> {
         return None;
     }
     Some(Substitution::Variable(Variable {
-        key: key.to_ascii_lowercase().into(),
+        key: Key::new(key),
         written: format!("${{{body}}}").into(),
         default: default.map(Into::into),
     }))
@@ -111,7 +113,7 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!(&*v.key, "aws:principaltag/team");
+        assert_eq!(&*v.key.name, "aws:principaltag/team");
         assert_eq!(v.default.as_deref(), Some("company-wide"));
         assert!(parse_body("aws:username, nodefaultquotes").is_none());
         assert!(parse_body("").is_none());

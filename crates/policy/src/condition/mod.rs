@@ -17,6 +17,7 @@ use crate::arn::ArnPattern;
 use crate::context::{Context, Value};
 use crate::error::PolicyErrorKind;
 use crate::glob::{Case, Pattern, Syntax};
+use crate::keys::Key;
 use crate::trace::Tracer;
 use operator::{Compare, Family, Operator, SetQualifier};
 use value::{base64_decode, parse_bool, parse_date, parse_number, Cidr, Nanos};
@@ -58,8 +59,8 @@ enum Values {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Condition {
     op: Operator,
-    /// Lower-cased context key.
-    key: Box<str>,
+    /// Context key, lower-cased and hashed at compile time for lookup.
+    key: Key,
     /// Key as written (reported as a missing context key).
     key_written: Box<str>,
     values: Values,
@@ -138,7 +139,7 @@ impl Condition {
         };
         Ok(Condition {
             op,
-            key: key.to_ascii_lowercase().into(),
+            key: Key::new(key),
             key_written: key.into(),
             values,
         })
@@ -146,7 +147,7 @@ impl Condition {
 
     /// Evaluates the condition against the request context.
     pub fn evaluate<T: Tracer>(&self, ctx: &Context, trace: &mut T) -> bool {
-        let entry = ctx.get(&self.key);
+        let entry = ctx.lookup(&self.key);
         if let Values::Null(wants) = &self.values {
             // `Null: true` ⇒ the key is absent; `false` ⇒ present. Several values OR.
             let absent = entry.is_none();
