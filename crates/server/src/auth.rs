@@ -105,7 +105,10 @@ pub fn authenticate(
         ));
     }
     let region = signed.scope().region().to_string();
-    let opts = VerifyOptions { max_skew: app.config.max_clock_skew, check_clock: app.test_mode.is_none() };
+    let opts = VerifyOptions {
+        max_skew: app.config.max_clock_skew,
+        check_clock: app.test_mode.is_none(),
+    };
     if let Some(token) = signed.security_token() {
         return authenticate_session(app, state, &signed, token, now, &opts, info(&region));
     }
@@ -166,7 +169,8 @@ fn authenticate_session(
         .open(token, signed.access_key_id())
         .map_err(|_| AwsError::invalid_client_token_id())?;
     let scope = signed.scope();
-    let key = SecretKey::new(claims.secret.clone()).derive(scope.date(), scope.region(), scope.service());
+    let key =
+        SecretKey::new(claims.secret.clone()).derive(scope.date(), scope.region(), scope.service());
     signed.verify(&key, now, opts).map_err(auth_error)?;
     if now.unix_timestamp() >= claims.expires {
         return Err(AwsError::expired_token());

@@ -118,7 +118,11 @@ impl Config {
                 .filter(|k| !k.is_empty())
                 .or(file.master_key),
             root_keys,
-            sts_token_key_version: args.sts_token_key_version.or(file.sts_token_key_version).unwrap_or(1).max(1),
+            sts_token_key_version: args
+                .sts_token_key_version
+                .or(file.sts_token_key_version)
+                .unwrap_or(1)
+                .max(1),
         })
     }
 }

@@ -76,13 +76,19 @@ async fn reset_auth(AxState(app): AxState<Arc<App>>, body: axum::body::Bytes) ->
 
 /// Test mode: moves the service clock forward by the number of seconds in the body.
 async fn advance_clock(AxState(app): AxState<Arc<App>>, body: axum::body::Bytes) -> Response {
-    let secs = std::str::from_utf8(&body).ok().and_then(|t| t.trim().parse::<i64>().ok());
+    let secs = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|t| t.trim().parse::<i64>().ok());
     match (secs, &app.test_mode) {
         (Some(n), Some(t)) if n >= 0 => {
             t.clock.advance(n);
             (StatusCode::OK, format!("{{\"advanced\": {n}}}")).into_response()
         }
-        _ => (StatusCode::BAD_REQUEST, "expected a non-negative number of seconds").into_response(),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            "expected a non-negative number of seconds",
+        )
+            .into_response(),
     }
 }
 

@@ -56,7 +56,11 @@ async fn serve(config: Config) -> Result<(), String> {
     // Test mode's clock can be moved forward (POST /portcullis-test/clock) so suites can
     // expire sessions without sleeping; normal mode uses the wall clock as it is.
     let test_clock = Arc::new(OffsetClock::default());
-    let clock: Arc<dyn Clock> = if config.test_mode { test_clock.clone() } else { Arc::new(SystemClock) };
+    let clock: Arc<dyn Clock> = if config.test_mode {
+        test_clock.clone()
+    } else {
+        Arc::new(SystemClock)
+    };
     let (svc, bootstrap) = Service::open(
         Arc::new(store),
         Sealer::new(&master),

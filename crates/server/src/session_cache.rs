@@ -21,7 +21,11 @@ pub struct SessionPolicyCache {
 impl SessionPolicyCache {
     /// The session's policies: its inline policy (cached by access key id) and the current
     /// default versions of its managed session policies.
-    pub fn get(&self, state: &State, claims: &SessionClaims) -> Result<Arc<Vec<PolicyDoc>>, AwsError> {
+    pub fn get(
+        &self,
+        state: &State,
+        claims: &SessionClaims,
+    ) -> Result<Arc<Vec<PolicyDoc>>, AwsError> {
         if !claims.has_session_policies() {
             return Ok(Arc::default());
         }
@@ -32,7 +36,10 @@ impl SessionPolicyCache {
         for arn in &claims.policy_arns {
             // A managed session policy that no longer exists allows nothing (fail closed):
             // the session policies are still present, so nothing it granted is allowed.
-            if let Some(d) = state.managed_policy(&claims.account, arn).and_then(|p| p.default_document().cloned()) {
+            if let Some(d) = state
+                .managed_policy(&claims.account, arn)
+                .and_then(|p| p.default_document().cloned())
+            {
                 docs.push(d);
             }
         }
@@ -44,8 +51,13 @@ impl SessionPolicyCache {
             return Ok(d);
         }
         let doc = Arc::new(
-            PolicyDoc::new(text, PolicyKind::Identity, "SessionPolicy", PolicyType::Session)
-                .map_err(|_| AwsError::invalid_client_token_id())?,
+            PolicyDoc::new(
+                text,
+                PolicyKind::Identity,
+                "SessionPolicy",
+                PolicyType::Session,
+            )
+            .map_err(|_| AwsError::invalid_client_token_id())?,
         );
         if let Ok(mut m) = self.inline.lock() {
             if m.len() >= CAPACITY {

@@ -17,7 +17,10 @@ pub struct TestMode {
 
 impl TestMode {
     pub fn new(clock: Arc<OffsetClock>) -> Self {
-        TestMode { free_passes: AtomicU64::new(0), clock }
+        TestMode {
+            free_passes: AtomicU64::new(0),
+            clock,
+        }
     }
 
     /// Uses up one free pass if any is left.

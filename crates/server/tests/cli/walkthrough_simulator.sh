@@ -90,7 +90,7 @@ if aws iam create-user --user-name "$user" >/dev/null 2>&1; then
       --query 'ContextKeyNames' --output text)
     expect "principal keys" "$got" "aws:username"
   else
-    echo "skip: PutUserPolicy not available"
+    fail "PutUserPolicy not available"
   fi
   echo '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}' >"$tmp/sqs.json"
   if policy_arn=$(aws iam create-policy --policy-name "sim-sqs-$$" --policy-document "file://$tmp/sqs.json" \
@@ -102,13 +102,13 @@ if aws iam create-user --user-name "$user" >/dev/null 2>&1; then
     aws iam detach-user-policy --user-name "$user" --policy-arn "$policy_arn"
     aws iam delete-policy --policy-arn "$policy_arn"
   else
-    echo "skip: CreatePolicy/AttachUserPolicy not available"
+    fail "CreatePolicy/AttachUserPolicy not available"
     [[ -n "$policy_arn" ]] && aws iam delete-policy --policy-arn "$policy_arn" >/dev/null 2>&1 || true
   fi
   aws iam delete-user-policy --user-name "$user" --policy-name Home >/dev/null 2>&1 || true
   aws iam delete-user --user-name "$user"
 else
-  echo "skip: CreateUser not available"
+  fail "CreateUser not available"
 fi
 
 echo "simulator walkthrough: OK"
