@@ -62,14 +62,19 @@ struct Outcome {
 
 fn loopback_addr(endpoint: &str) -> Result<(std::net::SocketAddr, String), String> {
     let uri: http::Uri = endpoint.parse().map_err(|e| format!("bad endpoint: {e}"))?;
-    let authority = uri.authority().ok_or("endpoint needs host:port")?.to_string();
+    let authority = uri
+        .authority()
+        .ok_or("endpoint needs host:port")?
+        .to_string();
     let host = uri.host().ok_or("endpoint needs a host")?;
     let port = uri.port_u16().unwrap_or(80);
     let addr = (host, port)
         .to_socket_addrs()
         .map_err(|e| format!("cannot resolve {host}: {e}"))?
         .find(|a| a.ip().is_loopback())
-        .ok_or_else(|| format!("{host} is not a loopback address: this tool only targets this machine"))?;
+        .ok_or_else(|| {
+            format!("{host} is not a loopback address: this tool only targets this machine")
+        })?;
     Ok((addr, authority))
 }
 
@@ -82,11 +87,18 @@ async fn connection(
     deadline: Instant,
     budget: std::sync::Arc<std::sync::atomic::AtomicI64>,
 ) -> Result<Outcome, String> {
-    let signer = Signer::new(&args.access_key_id, &args.secret_access_key, args.session_token.as_deref());
-    let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| format!("connect: {e}"))?;
+    let signer = Signer::new(
+        &args.access_key_id,
+        &args.secret_access_key,
+        args.session_token.as_deref(),
+    );
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("handshake: {e}"))?;
     tokio::spawn(conn);
     let mut out = Outcome {
         histogram: Histogram::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?,
@@ -100,16 +112,29 @@ async fn connection(
         if now >= deadline {
             break;
         }
-        if now >= start_recording && budget.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) <= 0 {
+        if now >= start_recording && budget.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) <= 0
+        {
             break;
         }
         for (service, body) in args.scenario.requests(index, seq, args.target.as_deref()) {
-            let req = signer.sign(&authority, service, body).map_err(|e| format!("sign: {e}"))?;
+            let req = signer
+                .sign(&authority, service, body)
+                .map_err(|e| format!("sign: {e}"))?;
             let t0 = Instant::now();
-            let resp = sender.send_request(req.map(Full::new)).await.map_err(|e| format!("send: {e}"))?;
+            let resp = sender
+                .send_request(req.map(Full::new))
+                .await
+                .map_err(|e| format!("send: {e}"))?;
             let status = resp.status();
-            let bytes: Bytes = resp.into_body().collect().await.map_err(|e| format!("body: {e}"))?.to_bytes();
-            let micros = u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX).max(1);
+            let bytes: Bytes = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| format!("body: {e}"))?
+                .to_bytes();
+            let micros = u64::try_from(t0.elapsed().as_micros())
+                .unwrap_or(u64::MAX)
+                .max(1);
             if t0 >= start_recording {
                 let _ = out.histogram.record(micros);
                 if status.is_success() {
@@ -117,7 +142,8 @@ async fn connection(
                 } else {
                     out.errors += 1;
                     if out.first_error.is_none() {
-                        out.first_error = Some(format!("{status}: {}", String::from_utf8_lossy(&bytes)));
+                        out.first_error =
+                            Some(format!("{status}: {}", String::from_utf8_lossy(&bytes)));
                     }
                 }
             }
@@ -129,7 +155,10 @@ async fn connection(
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let Ok(rt) = tokio::runtime::Builder::new_multi_thread().enable_all().build() else {
+    let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    else {
         eprintln!("cannot start the runtime");
         return std::process::ExitCode::FAILURE;
     };
@@ -150,23 +179,43 @@ async fn run(args: Args) -> Result<(), String> {
     let start_recording = start + warmup;
     let deadline = start_recording + duration;
     let budget = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
-        args.requests.map(|r| i64::try_from(r).unwrap_or(i64::MAX)).unwrap_or(i64::MAX),
+        args.requests
+            .map(|r| i64::try_from(r).unwrap_or(i64::MAX))
+            .unwrap_or(i64::MAX),
     ));
     let mut tasks = Vec::new();
     for i in 0..args.connections.max(1) {
-        tasks.push(tokio::spawn(connection(args.clone(), addr, authority.clone(), i, start_recording, deadline, budget.clone())));
+        tasks.push(tokio::spawn(connection(
+            args.clone(),
+            addr,
+            authority.clone(),
+            i,
+            start_recording,
+            deadline,
+            budget.clone(),
+        )));
     }
-    let mut total = Outcome { histogram: Histogram::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?, ok: 0, errors: 0, first_error: None };
+    let mut total = Outcome {
+        histogram: Histogram::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?,
+        ok: 0,
+        errors: 0,
+        first_error: None,
+    };
     for t in tasks {
         let o = t.await.map_err(|e| e.to_string())??;
-        total.histogram.add(&o.histogram).map_err(|e| e.to_string())?;
+        total
+            .histogram
+            .add(&o.histogram)
+            .map_err(|e| e.to_string())?;
         total.ok += o.ok;
         total.errors += o.errors;
         if total.first_error.is_none() {
             total.first_error = o.first_error;
         }
     }
-    let elapsed = (Instant::now().min(deadline) - start_recording).as_secs_f64().max(1e-9);
+    let elapsed = (Instant::now().min(deadline) - start_recording)
+        .as_secs_f64()
+        .max(1e-9);
     let h = &total.histogram;
     let rps = (total.ok + total.errors) as f64 / elapsed;
     let p = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;

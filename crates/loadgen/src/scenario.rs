@@ -27,7 +27,9 @@ impl fmt::Display for Scenario {
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -35,7 +37,12 @@ fn enc(s: &str) -> String {
 
 impl Scenario {
     /// The (service, form body) pairs of one iteration.
-    pub fn requests(self, conn: usize, seq: u64, target: Option<&str>) -> Vec<(&'static str, String)> {
+    pub fn requests(
+        self,
+        conn: usize,
+        seq: u64,
+        target: Option<&str>,
+    ) -> Vec<(&'static str, String)> {
         const IAM: &str = "Version=2010-05-08";
         match self {
             Scenario::GetCallerIdentity => vec![("sts", "Action=GetCallerIdentity&Version=2011-06-15".into())],

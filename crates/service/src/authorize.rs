@@ -72,10 +72,15 @@ impl PrincipalPolicies {
     /// Collects the policies of role `name` in `account`.
     pub fn for_role(state: &State, account: &str, name: &str) -> PrincipalPolicies {
         let mut out = PrincipalPolicies::default();
-        let Some(role) = state.account(account).and_then(|a| a.role(name)) else { return out };
+        let Some(role) = state.account(account).and_then(|a| a.role(name)) else {
+            return out;
+        };
         out.identity.extend(role.inline_policies.values().cloned());
         for arn in &role.attached_policies {
-            if let Some(doc) = state.managed_policy(account, arn).and_then(|p| p.default_document().cloned()) {
+            if let Some(doc) = state
+                .managed_policy(account, arn)
+                .and_then(|p| p.default_document().cloned())
+            {
                 out.identity.push(doc);
             }
         }
@@ -88,7 +93,9 @@ impl PrincipalPolicies {
         match &caller.kind {
             CallerKind::Root => PrincipalPolicies::default(),
             CallerKind::User { name } => Self::for_user(state, &caller.account, name),
-            CallerKind::AssumedRole { role_name, .. } => Self::for_role(state, &caller.account, role_name),
+            CallerKind::AssumedRole { role_name, .. } => {
+                Self::for_role(state, &caller.account, role_name)
+            }
         }
     }
 }
@@ -96,9 +103,18 @@ impl PrincipalPolicies {
 /// The boundary document named by `arn`; one that denies everything if the policy is gone.
 fn boundary(state: &State, account: &str, arn: Option<&str>) -> Option<PolicyDoc> {
     let b = arn?;
-    state.managed_policy(account, b).and_then(|p| p.default_document().cloned()).or_else(|| {
-        PolicyDoc::new(MISSING_BOUNDARY, portcullis_policy::PolicyKind::Identity, b, PolicyType::PermissionsBoundary).ok()
-    })
+    state
+        .managed_policy(account, b)
+        .and_then(|p| p.default_document().cloned())
+        .or_else(|| {
+            PolicyDoc::new(
+                MISSING_BOUNDARY,
+                portcullis_policy::PolicyKind::Identity,
+                b,
+                PolicyType::PermissionsBoundary,
+            )
+            .ok()
+        })
 }
 
 /// The global condition keys AWS puts in every request context (POLICY-SPEC A6 table).
@@ -135,11 +151,18 @@ pub fn request_context(state: &State, caller: &Caller) -> Context {
         CallerKind::Root => {
             ctx.insert("aws:PrincipalType", ContextValue::from("Account"));
         }
-        CallerKind::AssumedRole { role_name, role_arn, .. } => {
+        CallerKind::AssumedRole {
+            role_name,
+            role_arn,
+            ..
+        } => {
             ctx.insert("aws:PrincipalType", ContextValue::from("AssumedRole"));
             // aws:PrincipalArn of a role session is the role's ARN (with its path).
             ctx.insert("aws:PrincipalArn", ContextValue::from(role_arn.clone()));
-            if let Some(r) = state.account(&caller.account).and_then(|a| a.role(role_name)) {
+            if let Some(r) = state
+                .account(&caller.account)
+                .and_then(|a| a.role(role_name))
+            {
                 tags.extend(r.tags.iter().map(|t| (t.key.clone(), t.value.clone())));
             }
         }
@@ -178,11 +201,18 @@ fn session_context(
     {
         ctx.insert("aws:TokenIssueTime", ContextValue::from(t));
     }
-    let mfa = if s.mfa_time.is_some() { "true" } else { "false" };
+    let mfa = if s.mfa_time.is_some() {
+        "true"
+    } else {
+        "false"
+    };
     ctx.insert("aws:MultiFactorAuthPresent", ContextValue::from(mfa));
     if let Some(m) = s.mfa_time {
         let age = (now.unix_timestamp() - m).max(0);
-        ctx.insert("aws:MultiFactorAuthAge", ContextValue::from(age.to_string()));
+        ctx.insert(
+            "aws:MultiFactorAuthAge",
+            ContextValue::from(age.to_string()),
+        );
     }
     if let Some(si) = &s.source_identity {
         ctx.insert("aws:SourceIdentity", ContextValue::from(si.clone()));
@@ -196,7 +226,9 @@ pub fn engine_principal(caller: &Caller) -> Principal<'_> {
         CallerKind::User { .. } => {
             Principal::user(&caller.arn, &caller.account).with_unique_id(&caller.user_id)
         }
-        CallerKind::AssumedRole { role_arn, role_id, .. } => {
+        CallerKind::AssumedRole {
+            role_arn, role_id, ..
+        } => {
             Principal::assumed_role(&caller.arn, role_arn, &caller.account).with_unique_id(role_id)
         }
     }
@@ -213,7 +245,13 @@ pub struct ResourcePolicy<'a> {
 
 /// Decides whether `caller` may perform `action` on `resource` (owned by the caller's
 /// account); `extra` adds request-specific condition keys (e.g. `aws:RequestTag/…`).
-pub fn authorize(state: &State, caller: &Caller, action: &str, resource: &str, extra: &[(&str, ContextValue)]) -> Result<(), AwsError> {
+pub fn authorize(
+    state: &State,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    extra: &[(&str, ContextValue)],
+) -> Result<(), AwsError> {
     authorize_resource(state, caller, action, resource, None, extra)
 }
 
@@ -227,12 +265,21 @@ pub fn authorize_resource(
     extra: &[(&str, ContextValue)],
 ) -> Result<(), AwsError> {
     let policies = PrincipalPolicies::for_caller(state, caller);
-    let identity: Vec<&portcullis_policy::CompiledPolicy> = policies.identity.iter().map(|d| d.compiled()).collect();
-    let session: Vec<&portcullis_policy::CompiledPolicy> = caller.session_policies.iter().map(|d| d.compiled()).collect();
+    let identity: Vec<&portcullis_policy::CompiledPolicy> =
+        policies.identity.iter().map(|d| d.compiled()).collect();
+    let session: Vec<&portcullis_policy::CompiledPolicy> = caller
+        .session_policies
+        .iter()
+        .map(|d| d.compiled())
+        .collect();
     let set = PolicySet {
         identity_policies: &identity,
         permissions_boundary: policies.boundary.as_ref().map(|d| d.compiled()),
-        session_policies: caller.session.as_ref().filter(|s| s.has_session_policies()).map(|_| session.as_slice()),
+        session_policies: caller
+            .session
+            .as_ref()
+            .filter(|s| s.has_session_policies())
+            .map(|_| session.as_slice()),
         resource_policy: resource_policy.as_ref().map(|r| r.policy),
         resource_policy_must_allow: resource_policy.as_ref().is_some_and(|r| r.must_allow),
         ..PolicySet::default()
@@ -245,14 +292,24 @@ pub fn authorize_resource(
         principal: engine_principal(caller),
         action,
         resource,
-        resource_account: Some(resource_policy.as_ref().map_or(caller.account.as_str(), |r| r.account)),
+        resource_account: Some(
+            resource_policy
+                .as_ref()
+                .map_or(caller.account.as_str(), |r| r.account),
+        ),
         context: &context,
     };
     if portcullis_policy::evaluate(&set, &request) == Decision::Allow {
         return Ok(());
     }
     let why = portcullis_policy::explain(&set, &request);
-    Err(AwsError::access_denied(denial_message(caller, action, resource, why.decision, why.decisive)))
+    Err(AwsError::access_denied(denial_message(
+        caller,
+        action,
+        resource,
+        why.decision,
+        why.decisive,
+    )))
 }
 
 /// AWS's AccessDenied wording, naming the policy type that decided.

@@ -20,7 +20,12 @@ pub enum CallerKind {
     /// An IAM user (long-term keys, or a GetSessionToken session of the user).
     User { name: String },
     /// A role session (AssumeRole).
-    AssumedRole { role_name: String, role_arn: String, role_id: String, session_name: String },
+    AssumedRole {
+        role_name: String,
+        role_arn: String,
+        role_id: String,
+        session_name: String,
+    },
 }
 
 /// Facts about the request that feed global condition keys (`aws:SourceIp`, …).
@@ -104,15 +109,31 @@ impl Caller {
         request: RequestInfo,
     ) -> Result<Caller, AwsError> {
         let account = claims.account.clone();
-        let acct = state.account(&account).ok_or_else(AwsError::invalid_client_token_id)?;
+        let acct = state
+            .account(&account)
+            .ok_or_else(AwsError::invalid_client_token_id)?;
         let (kind, arn, user_id) = match &claims.principal {
             SessionPrincipal::Root => (CallerKind::Root, arn::root_arn(&account), account.clone()),
             SessionPrincipal::User { name } => {
-                let u = acct.user(name).ok_or_else(AwsError::invalid_client_token_id)?;
-                (CallerKind::User { name: u.name.clone() }, u.arn.clone(), u.id.clone())
+                let u = acct
+                    .user(name)
+                    .ok_or_else(AwsError::invalid_client_token_id)?;
+                (
+                    CallerKind::User {
+                        name: u.name.clone(),
+                    },
+                    u.arn.clone(),
+                    u.id.clone(),
+                )
             }
-            SessionPrincipal::AssumedRole { role_name, session_name, .. } => {
-                let r = acct.role(role_name).ok_or_else(AwsError::invalid_client_token_id)?;
+            SessionPrincipal::AssumedRole {
+                role_name,
+                session_name,
+                ..
+            } => {
+                let r = acct
+                    .role(role_name)
+                    .ok_or_else(AwsError::invalid_client_token_id)?;
                 (
                     CallerKind::AssumedRole {
                         role_name: r.name.clone(),

@@ -29,7 +29,12 @@ const HEADER: usize = 1 + 4;
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum SessionPrincipal {
     /// AssumeRole: a session of a role.
-    AssumedRole { role_name: String, role_path: String, role_id: String, session_name: String },
+    AssumedRole {
+        role_name: String,
+        role_path: String,
+        role_id: String,
+        session_name: String,
+    },
     /// GetSessionToken of an IAM user: the user's own permissions.
     User { name: String },
     /// GetSessionToken of the root user.
@@ -102,14 +107,21 @@ impl TokenKeyring {
 
     /// Seals `claims` into a session token with the current key.
     pub fn seal(&self, claims: &SessionClaims) -> Result<String, TokenError> {
-        let plain = zeroize::Zeroizing::new(serde_json::to_vec(claims).map_err(|_| TokenError::Invalid)?);
+        let plain =
+            zeroize::Zeroizing::new(serde_json::to_vec(claims).map_err(|_| TokenError::Invalid)?);
         let cipher = self.keys.get(&self.current).ok_or(TokenError::Invalid)?;
         let mut header = [0u8; HEADER];
         header[0] = VERSION;
         header[1..].copy_from_slice(&self.current.to_be_bytes());
         let nonce: [u8; 12] = rand::rng().random();
         let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: &plain, aad: &header })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: &header,
+                },
+            )
             .map_err(|_| TokenError::Invalid)?;
         let mut out = Vec::with_capacity(HEADER + 12 + ct.len());
         out.extend_from_slice(&header);
@@ -120,21 +132,33 @@ impl TokenKeyring {
 
     /// Opens a token presented with `access_key_id`.
     pub fn open(&self, token: &str, access_key_id: &str) -> Result<SessionClaims, TokenError> {
-        let raw = B64.decode(token.as_bytes()).map_err(|_| TokenError::Invalid)?;
+        let raw = B64
+            .decode(token.as_bytes())
+            .map_err(|_| TokenError::Invalid)?;
         if raw.len() < HEADER + 12 + 16 || raw[0] != VERSION {
             return Err(TokenError::Invalid);
         }
         let (header, rest) = raw.split_at(HEADER);
         let mut id = [0u8; 4];
         id.copy_from_slice(&header[1..]);
-        let cipher = self.keys.get(&u32::from_be_bytes(id)).ok_or(TokenError::Invalid)?;
+        let cipher = self
+            .keys
+            .get(&u32::from_be_bytes(id))
+            .ok_or(TokenError::Invalid)?;
         let (nonce, ct) = rest.split_at(12);
         let plain = zeroize::Zeroizing::new(
             cipher
-                .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: header })
+                .decrypt(
+                    Nonce::from_slice(nonce),
+                    Payload {
+                        msg: ct,
+                        aad: header,
+                    },
+                )
                 .map_err(|_| TokenError::Invalid)?,
         );
-        let claims: SessionClaims = serde_json::from_slice(&plain).map_err(|_| TokenError::Invalid)?;
+        let claims: SessionClaims =
+            serde_json::from_slice(&plain).map_err(|_| TokenError::Invalid)?;
         if claims.access_key_id != access_key_id {
             return Err(TokenError::Invalid);
         }
@@ -174,8 +198,14 @@ mod tests {
         let ring = TokenKeyring::derive(&Sealer::new(&MasterKey::generate()), 1);
         let t = ring.seal(&claims()).unwrap();
         assert!(!t.contains("s3cr3t"));
-        assert_eq!(ring.open(&t, "ASIAEXAMPLEEXAMPLE12").unwrap().secret, "s3cr3t");
-        assert_eq!(ring.open(&t, "ASIAOTHEROTHEROTHER1").unwrap_err(), TokenError::Invalid);
+        assert_eq!(
+            ring.open(&t, "ASIAEXAMPLEEXAMPLE12").unwrap().secret,
+            "s3cr3t"
+        );
+        assert_eq!(
+            ring.open(&t, "ASIAOTHEROTHEROTHER1").unwrap_err(),
+            TokenError::Invalid
+        );
     }
 
     #[test]
@@ -186,7 +216,10 @@ mod tests {
         let new = TokenKeyring::derive(&Sealer::new(&master), 2);
         assert!(new.open(&t, "ASIAEXAMPLEEXAMPLE12").is_ok());
         let t2 = new.seal(&claims()).unwrap();
-        assert!(old.open(&t2, "ASIAEXAMPLEEXAMPLE12").is_err(), "old keyring does not know key 2");
+        assert!(
+            old.open(&t2, "ASIAEXAMPLEEXAMPLE12").is_err(),
+            "old keyring does not know key 2"
+        );
         let other = TokenKeyring::derive(&Sealer::new(&MasterKey::generate()), 2);
         assert!(other.open(&t, "ASIAEXAMPLEEXAMPLE12").is_err());
     }
@@ -211,13 +244,18 @@ mod tests {
         }
         for len in 0..raw.len() {
             tried += 1;
-            if ring.open(&B64.encode(&raw[..len]), "ASIAEXAMPLEEXAMPLE12").is_ok() {
+            if ring
+                .open(&B64.encode(&raw[..len]), "ASIAEXAMPLEEXAMPLE12")
+                .is_ok()
+            {
                 accepted += 1;
             }
         }
         let mut extended = raw.clone();
         extended.push(0);
-        assert!(ring.open(&B64.encode(&extended), "ASIAEXAMPLEEXAMPLE12").is_err());
+        assert!(ring
+            .open(&B64.encode(&extended), "ASIAEXAMPLEEXAMPLE12")
+            .is_err());
         assert!(tried > 500);
         assert_eq!(accepted, 0);
     }

@@ -123,7 +123,8 @@ impl Sealer {
     pub fn derive_key(&self, label: &str) -> Zeroizing<[u8; 32]> {
         use hmac::{Hmac, Mac};
         let mut out = Zeroizing::new([0u8; 32]);
-        if let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.derive_base.as_ref()) {
+        if let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.derive_base.as_ref())
+        {
             mac.update(label.as_bytes());
             out.copy_from_slice(&mac.finalize().into_bytes());
         }
@@ -173,7 +174,10 @@ mod tests {
         let b = Sealer::new(&MasterKey::from_base64(&k.to_base64()).unwrap());
         assert_eq!(*a.derive_key("sts/1"), *b.derive_key("sts/1"));
         assert_ne!(*a.derive_key("sts/1"), *a.derive_key("sts/2"));
-        assert_ne!(*a.derive_key("sts/1"), *Sealer::new(&MasterKey::generate()).derive_key("sts/1"));
+        assert_ne!(
+            *a.derive_key("sts/1"),
+            *Sealer::new(&MasterKey::generate()).derive_key("sts/1")
+        );
     }
 
     #[test]

@@ -40,13 +40,21 @@ fn decode(req: &QueryRequest) -> Result<Input, AwsError> {
     let role_arn = req.required("RoleArn")?.to_string();
     valid(portcullis_model::validate_sts_arn(&role_arn, "roleArn"))?;
     let session_name = req.required("RoleSessionName")?.to_string();
-    valid(portcullis_model::validate_role_session_name(&session_name, "roleSessionName"))?;
+    valid(portcullis_model::validate_role_session_name(
+        &session_name,
+        "roleSessionName",
+    ))?;
     let policy = req.get("Policy").map(str::to_string);
     if let Some(p) = &policy {
-        valid(portcullis_model::validate_session_policy_document(p, "policy"))?;
+        valid(portcullis_model::validate_session_policy_document(
+            p, "policy",
+        ))?;
     }
-    let policy_arns: Vec<String> =
-        req.structs("PolicyArns").iter().filter_map(|p| p.get("arn").map(str::to_string)).collect();
+    let policy_arns: Vec<String> = req
+        .structs("PolicyArns")
+        .iter()
+        .filter_map(|p| p.get("arn").map(str::to_string))
+        .collect();
     if policy_arns.len() > MAX_POLICY_ARNS {
         return Err(AwsError::validation(format!(
             "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to {MAX_POLICY_ARNS}"
@@ -55,20 +63,37 @@ fn decode(req: &QueryRequest) -> Result<Input, AwsError> {
     let tags: Vec<(String, String)> = req
         .structs("Tags")
         .iter()
-        .map(|t| (t.get("Key").unwrap_or_default().to_string(), t.get("Value").unwrap_or_default().to_string()))
+        .map(|t| {
+            (
+                t.get("Key").unwrap_or_default().to_string(),
+                t.get("Value").unwrap_or_default().to_string(),
+            )
+        })
         .collect();
     if tags.len() > MAX_SESSION_TAGS {
         return Err(AwsError::validation(format!(
             "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to {MAX_SESSION_TAGS}"
         )));
     }
-    let model_tags: Vec<portcullis_model::Tag> =
-        tags.iter().map(|(k, v)| portcullis_model::Tag { key: k.clone(), value: v.clone() }).collect();
-    portcullis_model::validate_tags(&model_tags).map_err(|e| AwsError::new(e.code(), e.to_string()))?;
-    let transitive: Vec<String> = req.list("TransitiveTagKeys").into_iter().map(str::to_string).collect();
+    let model_tags: Vec<portcullis_model::Tag> = tags
+        .iter()
+        .map(|(k, v)| portcullis_model::Tag {
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    portcullis_model::validate_tags(&model_tags)
+        .map_err(|e| AwsError::new(e.code(), e.to_string()))?;
+    let transitive: Vec<String> = req
+        .list("TransitiveTagKeys")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     for k in &transitive {
         if !tags.iter().any(|(t, _)| t.eq_ignore_ascii_case(k)) {
-            return Err(AwsError::invalid_input(format!("The transitive tag key {k} is not among the session tags.")));
+            return Err(AwsError::invalid_input(format!(
+                "The transitive tag key {k} is not among the session tags."
+            )));
         }
     }
     let external_id = req.get("ExternalId").map(str::to_string);
@@ -77,7 +102,10 @@ fn decode(req: &QueryRequest) -> Result<Input, AwsError> {
     }
     let source_identity = req.get("SourceIdentity").map(str::to_string);
     if let Some(s) = &source_identity {
-        valid(portcullis_model::validate_source_identity(s, "sourceIdentity"))?;
+        valid(portcullis_model::validate_source_identity(
+            s,
+            "sourceIdentity",
+        ))?;
     }
     Ok(Input {
         role_arn,
@@ -109,18 +137,33 @@ fn packed_percent(policy: Option<&str>, arns: &[String], tags: &[(String, String
     (policy_len + arns_len + tags_len) * 100 / SESSION_POLICY_PLAINTEXT
 }
 
-pub async fn assume_role(svc: &Service, caller: &Caller, req: &QueryRequest) -> Result<String, AwsError> {
+pub async fn assume_role(
+    svc: &Service,
+    caller: &Caller,
+    req: &QueryRequest,
+) -> Result<String, AwsError> {
     let mut input = decode(req)?;
     if caller.kind == CallerKind::Root {
-        return Err(AwsError::access_denied("Roles may not be assumed by root accounts."));
+        return Err(AwsError::access_denied(
+            "Roles may not be assumed by root accounts.",
+        ));
     }
     if input.mfa {
         // MFA devices arrive with the IAM MFA operations; until then no code can be valid.
-        return Err(AwsError::access_denied("MultiFactorAuthentication failed with invalid MFA one time pass code."));
+        return Err(AwsError::access_denied(
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        ));
     }
     let state = svc.snapshot();
-    let target: Arn = input.role_arn.parse().map_err(|_| not_authorized(caller, &input.role_arn))?;
-    let role_name = target.resource.strip_prefix("role/").and_then(|r| r.rsplit('/').next()).unwrap_or_default();
+    let target: Arn = input
+        .role_arn
+        .parse()
+        .map_err(|_| not_authorized(caller, &input.role_arn))?;
+    let role_name = target
+        .resource
+        .strip_prefix("role/")
+        .and_then(|r| r.rsplit('/').next())
+        .unwrap_or_default();
     let role = state
         .account(&target.account)
         .and_then(|a| a.role(role_name))
@@ -130,27 +173,40 @@ pub async fn assume_role(svc: &Service, caller: &Caller, req: &QueryRequest) -> 
 
     // Role chaining: a role session assuming a role gets at most one hour, keeps its source
     // identity, and passes on its transitive session tags.
-    let parent = caller.session.as_ref().filter(|_| matches!(caller.kind, CallerKind::AssumedRole { .. }));
-    let max = if parent.is_some() { CHAINED_MAX.min(i64::from(role.max_session_duration)) } else { i64::from(role.max_session_duration) };
+    let parent = caller
+        .session
+        .as_ref()
+        .filter(|_| matches!(caller.kind, CallerKind::AssumedRole { .. }));
+    let max = if parent.is_some() {
+        CHAINED_MAX.min(i64::from(role.max_session_duration))
+    } else {
+        i64::from(role.max_session_duration)
+    };
     let seconds = duration(req, 3600.min(max), MIN, 43_200)?;
     if seconds > max {
         return Err(AwsError::validation(if parent.is_some() {
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.".to_string()
         } else {
-            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.".to_string()
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+                .to_string()
         }));
     }
     if let Some(p) = parent {
         if let Some(si) = &p.source_identity {
             match &input.source_identity {
                 Some(new) if new != si => {
-                    return Err(AwsError::access_denied("SourceIdentity cannot be changed once it is set in a role chain."))
+                    return Err(AwsError::access_denied(
+                        "SourceIdentity cannot be changed once it is set in a role chain.",
+                    ))
                 }
                 _ => input.source_identity = Some(si.clone()),
             }
         }
         for (k, v) in &p.tags {
-            if p.transitive_tag_keys.iter().any(|t| t.eq_ignore_ascii_case(k)) {
+            if p.transitive_tag_keys
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(k))
+            {
                 if input.tags.iter().any(|(t, _)| t.eq_ignore_ascii_case(k)) {
                     return Err(AwsError::invalid_input(format!(
                         "The session tag {k} is transitive from the calling session and cannot be set again."
@@ -170,18 +226,28 @@ pub async fn assume_role(svc: &Service, caller: &Caller, req: &QueryRequest) -> 
         )));
     }
     if let Some(p) = &input.policy {
-        PolicyDoc::new(p, PolicyKind::Identity, "SessionPolicy", PolicyType::Session)
-            .map_err(|e| AwsError::malformed_policy_document(e.to_string()))?;
+        PolicyDoc::new(
+            p,
+            PolicyKind::Identity,
+            "SessionPolicy",
+            PolicyType::Session,
+        )
+        .map_err(|e| AwsError::malformed_policy_document(e.to_string()))?;
     }
     for a in &input.policy_arns {
         if state.managed_policy(&target.account, a).is_none() {
-            return Err(AwsError::malformed_policy_document(format!("Policy {a} does not exist or is not attachable.")));
+            return Err(AwsError::malformed_policy_document(format!(
+                "Policy {a} does not exist or is not attachable."
+            )));
         }
     }
 
     // Both sides must allow: the trust policy (which must allow by itself) and the caller's
     // identity, boundary and session policies (cross-account: evaluated by the engine).
-    let mut extra: Vec<(String, ContextValue)> = vec![("sts:RoleSessionName".into(), input.session_name.clone().into())];
+    let mut extra: Vec<(String, ContextValue)> = vec![(
+        "sts:RoleSessionName".into(),
+        input.session_name.clone().into(),
+    )];
     if let Some(e) = &input.external_id {
         extra.push(("sts:ExternalId".into(), e.clone().into()));
     }
@@ -192,22 +258,42 @@ pub async fn assume_role(svc: &Service, caller: &Caller, req: &QueryRequest) -> 
         for (k, v) in &input.tags {
             extra.push((format!("aws:RequestTag/{k}"), v.clone().into()));
         }
-        extra.push(("aws:TagKeys".into(), ContextValue::Strings(input.tags.iter().map(|(k, _)| k.clone()).collect())));
+        extra.push((
+            "aws:TagKeys".into(),
+            ContextValue::Strings(input.tags.iter().map(|(k, _)| k.clone()).collect()),
+        ));
     }
     if !input.transitive.is_empty() {
-        extra.push(("sts:TransitiveTagKeys".into(), ContextValue::Strings(input.transitive.clone())));
+        extra.push((
+            "sts:TransitiveTagKeys".into(),
+            ContextValue::Strings(input.transitive.clone()),
+        ));
     }
-    let extra_refs: Vec<(&str, ContextValue)> = extra.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let extra_refs: Vec<(&str, ContextValue)> =
+        extra.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let mut actions = vec!["sts:AssumeRole"];
     if !input.tags.is_empty() {
         actions.push("sts:TagSession");
     }
-    if input.source_identity.is_some() && parent.and_then(|p| p.source_identity.as_ref()).is_none() {
+    if input.source_identity.is_some() && parent.and_then(|p| p.source_identity.as_ref()).is_none()
+    {
         actions.push("sts:SetSourceIdentity");
     }
     for action in actions {
-        let trust = ResourcePolicy { policy: role.assume_role_policy.compiled(), account: &target.account, must_allow: true };
-        authorize_resource(&state, caller, action, &input.role_arn, Some(trust), &extra_refs).map_err(|e| {
+        let trust = ResourcePolicy {
+            policy: role.assume_role_policy.compiled(),
+            account: &target.account,
+            must_allow: true,
+        };
+        authorize_resource(
+            &state,
+            caller,
+            action,
+            &input.role_arn,
+            Some(trust),
+            &extra_refs,
+        )
+        .map_err(|e| {
             if action == "sts:AssumeRole" {
                 not_authorized(caller, &input.role_arn)
             } else {
@@ -239,8 +325,14 @@ pub async fn assume_role(svc: &Service, caller: &Caller, req: &QueryRequest) -> 
     let mut out = ResponseWriter::new("AssumeRole", STS_NAMESPACE);
     issue(svc, claims, &mut out)?;
     out.start("AssumedRoleUser")
-        .element("AssumedRoleId", &format!("{}:{}", role.id, input.session_name))
-        .element("Arn", &arn::assumed_role_arn(&target.account, &role.name, &input.session_name))
+        .element(
+            "AssumedRoleId",
+            &format!("{}:{}", role.id, input.session_name),
+        )
+        .element(
+            "Arn",
+            &arn::assumed_role_arn(&target.account, &role.name, &input.session_name),
+        )
         .end();
     out.display_element("PackedPolicySize", size);
     if let Some(s) = &input.source_identity {

@@ -8,14 +8,22 @@ use portcullis_service::Service;
 use time::OffsetDateTime;
 
 /// Fills in a fresh key pair, seals the claims and writes `<Credentials>`.
-pub fn issue(svc: &Service, mut claims: SessionClaims, out: &mut ResponseWriter) -> Result<(), AwsError> {
+pub fn issue(
+    svc: &Service,
+    mut claims: SessionClaims,
+    out: &mut ResponseWriter,
+) -> Result<(), AwsError> {
     {
         let mut rng = rand::rng();
         claims.access_key_id = new_id(IdKind::TemporaryAccessKey, &mut rng);
         claims.secret = new_secret_access_key(&mut rng);
     }
-    let token = svc.tokens().seal(&claims).map_err(|_| AwsError::internal_failure())?;
-    let expiration = OffsetDateTime::from_unix_timestamp(claims.expires).map_err(|_| AwsError::internal_failure())?;
+    let token = svc
+        .tokens()
+        .seal(&claims)
+        .map_err(|_| AwsError::internal_failure())?;
+    let expiration = OffsetDateTime::from_unix_timestamp(claims.expires)
+        .map_err(|_| AwsError::internal_failure())?;
     out.start("Credentials")
         .element("AccessKeyId", &claims.access_key_id)
         .element("SecretAccessKey", &claims.secret)
@@ -27,7 +35,12 @@ pub fn issue(svc: &Service, mut claims: SessionClaims, out: &mut ResponseWriter)
 }
 
 /// Reads `DurationSeconds` within `[min, max]` (AWS's ValidationError otherwise).
-pub fn duration(req: &portcullis_protocol::QueryRequest, default: i64, min: i64, max: i64) -> Result<i64, AwsError> {
+pub fn duration(
+    req: &portcullis_protocol::QueryRequest,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<i64, AwsError> {
     match req.opt_i32("DurationSeconds")? {
         None => Ok(default),
         Some(v) => {

@@ -7,14 +7,20 @@ mod assume_role;
 mod credentials;
 mod session_token;
 
-use portcullis_protocol::{new_request_id, AwsError, QueryRequest, ResponseWriter, STS_NAMESPACE, STS_VERSION};
+use portcullis_protocol::{
+    new_request_id, AwsError, QueryRequest, ResponseWriter, STS_NAMESPACE, STS_VERSION,
+};
 use portcullis_service::{Caller, Service};
 
 /// Every STS operation this server implements.
 pub const OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRole", "GetSessionToken"];
 
 /// Runs the STS operation named by the request's `Action`.
-pub async fn dispatch(svc: &Service, caller: &Caller, req: &QueryRequest) -> Result<String, AwsError> {
+pub async fn dispatch(
+    svc: &Service,
+    caller: &Caller,
+    req: &QueryRequest,
+) -> Result<String, AwsError> {
     match req.required_action()? {
         "GetCallerIdentity" => Ok(get_caller_identity(caller)),
         "AssumeRole" => assume_role::assume_role(svc, caller, req).await,
@@ -27,6 +33,8 @@ pub async fn dispatch(svc: &Service, caller: &Caller, req: &QueryRequest) -> Res
 /// `sts:GetCallerIdentity` (STS API reference, "No permissions are required").
 fn get_caller_identity(caller: &Caller) -> String {
     let mut out = ResponseWriter::new("GetCallerIdentity", STS_NAMESPACE);
-    out.element("UserId", &caller.user_id).element("Account", &caller.account).element("Arn", &caller.arn);
+    out.element("UserId", &caller.user_id)
+        .element("Account", &caller.account)
+        .element("Arn", &caller.arn);
     out.finish(&new_request_id())
 }

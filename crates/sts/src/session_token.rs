@@ -14,22 +14,36 @@ const MAX: i64 = 129_600;
 const DEFAULT: i64 = 43_200;
 const ROOT_MAX: i64 = 3_600;
 
-pub async fn get_session_token(svc: &Service, caller: &Caller, req: &QueryRequest) -> Result<String, AwsError> {
+pub async fn get_session_token(
+    svc: &Service,
+    caller: &Caller,
+    req: &QueryRequest,
+) -> Result<String, AwsError> {
     if caller.session.is_some() {
-        return Err(AwsError::access_denied("Cannot call GetSessionToken with session credentials"));
+        return Err(AwsError::access_denied(
+            "Cannot call GetSessionToken with session credentials",
+        ));
     }
     let principal = match &caller.kind {
         CallerKind::Root => SessionPrincipal::Root,
         CallerKind::User { name } => SessionPrincipal::User { name: name.clone() },
         CallerKind::AssumedRole { .. } => {
-            return Err(AwsError::access_denied("Cannot call GetSessionToken with session credentials"))
+            return Err(AwsError::access_denied(
+                "Cannot call GetSessionToken with session credentials",
+            ))
         }
     };
-    let (default, max) = if principal == SessionPrincipal::Root { (ROOT_MAX, ROOT_MAX) } else { (DEFAULT, MAX) };
+    let (default, max) = if principal == SessionPrincipal::Root {
+        (ROOT_MAX, ROOT_MAX)
+    } else {
+        (DEFAULT, MAX)
+    };
     let seconds = duration(req, default, MIN, max)?;
     if req.get("SerialNumber").is_some() || req.get("TokenCode").is_some() {
         // MFA devices arrive with the IAM MFA operations; until then no code can be valid.
-        return Err(AwsError::access_denied("MultiFactorAuthentication failed with invalid MFA one time pass code."));
+        return Err(AwsError::access_denied(
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        ));
     }
     let now = svc.clock().now().unix_timestamp();
     let claims = SessionClaims {

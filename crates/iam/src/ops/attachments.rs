@@ -23,7 +23,10 @@ use crate::{family, Operation};
 
 pub use boundaries::{DeleteUserPermissionsBoundary, PutUserPermissionsBoundary};
 pub use entities::ListEntitiesForPolicy;
-pub use roles::{AttachRolePolicy, DeleteRolePermissionsBoundary, DetachRolePolicy, ListAttachedRolePolicies, PutRolePermissionsBoundary};
+pub use roles::{
+    AttachRolePolicy, DeleteRolePermissionsBoundary, DetachRolePolicy, ListAttachedRolePolicies,
+    PutRolePermissionsBoundary,
+};
 
 /// AWS's default quota of managed policies attached to one user.
 pub const POLICIES_PER_USER: usize = 10;

@@ -7,7 +7,10 @@ use portcullis_protocol::{AwsError, Page, QueryRequest, ResponseWriter};
 use portcullis_service::entity::Role;
 use portcullis_service::{Caller, State};
 
-use super::{attach, decode_policy_path_prefix, detach, not_attachable, policy_arn_context, write_attached, POLICIES_PER_ROLE};
+use super::{
+    attach, decode_policy_path_prefix, detach, not_attachable, policy_arn_context, write_attached,
+    POLICIES_PER_ROLE,
+};
 use crate::ops::managed_policies::{invalid_arn, is_policy_arn, policy_arn_param};
 use crate::ops::roles::{no_such_role, role_name, role_resource};
 use crate::support::{valid, Ctx};
@@ -39,7 +42,10 @@ impl Operation for AttachRolePolicy {
     const HAS_RESULT: bool = false;
 
     fn decode(req: &QueryRequest, _: &Caller) -> Result<Self, AwsError> {
-        Ok(AttachRolePolicy { role: role_name(req)?, policy: policy_arn_param(req, "PolicyArn")? })
+        Ok(AttachRolePolicy {
+            role: role_name(req)?,
+            policy: policy_arn_param(req, "PolicyArn")?,
+        })
     }
 
     fn resource(&self, caller: &Caller, state: &State) -> String {
@@ -60,7 +66,12 @@ impl Operation for AttachRolePolicy {
                 if tx.state().managed_policy(&account, &self.policy).is_none() {
                     return Err(not_attachable(&self.policy));
                 }
-                if !attach(&mut role.attached_policies, &self.policy, POLICIES_PER_ROLE, "PoliciesPerRole")? {
+                if !attach(
+                    &mut role.attached_policies,
+                    &self.policy,
+                    POLICIES_PER_ROLE,
+                    "PoliciesPerRole",
+                )? {
                     return Ok(());
                 }
                 tx.put_role(&account, role)
@@ -79,7 +90,10 @@ impl Operation for DetachRolePolicy {
     const HAS_RESULT: bool = false;
 
     fn decode(req: &QueryRequest, _: &Caller) -> Result<Self, AwsError> {
-        Ok(DetachRolePolicy { role: role_name(req)?, policy: policy_arn_param(req, "PolicyArn")? })
+        Ok(DetachRolePolicy {
+            role: role_name(req)?,
+            policy: policy_arn_param(req, "PolicyArn")?,
+        })
     }
 
     fn resource(&self, caller: &Caller, state: &State) -> String {
@@ -127,7 +141,13 @@ impl Operation for ListAttachedRolePolicies {
 
     async fn execute(self, ctx: &Ctx<'_>, out: &mut ResponseWriter) -> Result<(), AwsError> {
         let role = existing_role(&ctx.snapshot, ctx.account(), &self.role)?;
-        write_attached(ctx, out, &role.attached_policies, self.path_prefix.as_deref(), &self.page);
+        write_attached(
+            ctx,
+            out,
+            &role.attached_policies,
+            self.path_prefix.as_deref(),
+            &self.page,
+        );
         Ok(())
     }
 }
@@ -144,11 +164,17 @@ impl Operation for PutRolePermissionsBoundary {
     fn decode(req: &QueryRequest, _: &Caller) -> Result<Self, AwsError> {
         let role = role_name(req)?;
         let boundary = req.required("PermissionsBoundary")?;
-        valid(portcullis_model::validate_arn(boundary, "permissionsBoundary"))?;
+        valid(portcullis_model::validate_arn(
+            boundary,
+            "permissionsBoundary",
+        ))?;
         if !is_policy_arn(boundary) {
             return Err(invalid_arn(boundary));
         }
-        Ok(PutRolePermissionsBoundary { role, boundary: boundary.to_string() })
+        Ok(PutRolePermissionsBoundary {
+            role,
+            boundary: boundary.to_string(),
+        })
     }
 
     fn resource(&self, caller: &Caller, state: &State) -> String {
@@ -157,7 +183,10 @@ impl Operation for PutRolePermissionsBoundary {
 
     /// `iam:PermissionsBoundary` is the boundary being set.
     fn context(&self, _: &Caller, _: &State) -> Vec<(String, ContextValue)> {
-        vec![("iam:PermissionsBoundary".to_string(), ContextValue::from(self.boundary.clone()))]
+        vec![(
+            "iam:PermissionsBoundary".to_string(),
+            ContextValue::from(self.boundary.clone()),
+        )]
     }
 
     async fn execute(self, ctx: &Ctx<'_>, _: &mut ResponseWriter) -> Result<(), AwsError> {
@@ -165,7 +194,11 @@ impl Operation for PutRolePermissionsBoundary {
         ctx.svc
             .write(|tx| {
                 let mut role = existing_role(tx.state(), &account, &self.role)?;
-                if tx.state().managed_policy(&account, &self.boundary).is_none() {
+                if tx
+                    .state()
+                    .managed_policy(&account, &self.boundary)
+                    .is_none()
+                {
                     return Err(AwsError::no_such_entity(format!(
                         "Scope ARN: {} does not exist or is not attachable.",
                         self.boundary
@@ -187,7 +220,9 @@ impl Operation for DeleteRolePermissionsBoundary {
     const HAS_RESULT: bool = false;
 
     fn decode(req: &QueryRequest, _: &Caller) -> Result<Self, AwsError> {
-        Ok(DeleteRolePermissionsBoundary { role: role_name(req)? })
+        Ok(DeleteRolePermissionsBoundary {
+            role: role_name(req)?,
+        })
     }
 
     fn resource(&self, caller: &Caller, state: &State) -> String {
