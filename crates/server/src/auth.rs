@@ -132,6 +132,9 @@ pub fn authenticate(
         check_clock: app.test_mode.is_none(),
     };
     signed.verify(&key, now, &opts).map_err(auth_error)?;
+    app.svc
+        .key_usage()
+        .record(signed.access_key_id(), now, scope.service(), scope.region());
     Caller::from_access_key(state, signed.access_key_id(), info(&region))
 }
 

@@ -113,11 +113,28 @@ async fn serve(config: Config) -> Result<(), String> {
         session_policies: Default::default(),
         config,
     });
-    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    // Access-key last use is recorded in memory and made durable once a minute and at exit.
+    let flusher = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.svc.flush_key_usage().await {
+                    tracing::warn!(error = %e.message, "could not record access-key last use");
+                }
+            }
+        })
+    };
+    let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
+    flusher.abort();
+    if let Err(e) = app.svc.flush_key_usage().await {
+        tracing::warn!(error = %e.message, "could not record access-key last use at exit");
+    }
     eprintln!("portcullis: stopped");
     Ok(())
 }

@@ -50,7 +50,7 @@ async fn access_key_lifecycle() {
     assert_eq!(m.status(), Some(&StatusType::Active));
     assert!(!list.is_truncated());
 
-    // Never used yet.
+    // Used once, by the GetCallerIdentity above.
     let lu = iam
         .get_access_key_last_used()
         .access_key_id(&alice.id)
@@ -59,8 +59,9 @@ async fn access_key_lifecycle() {
         .unwrap();
     assert_eq!(lu.user_name(), Some("alice"));
     let used = lu.access_key_last_used().unwrap();
-    assert_eq!(used.service_name(), "N/A");
-    assert_eq!(used.region(), "N/A");
+    assert_eq!(used.service_name(), "sts");
+    assert_eq!(used.region(), "us-east-1");
+    assert!(used.last_used_date().is_some());
 
     // Deactivate: the key stops working; reactivate: it works again.
     iam.update_access_key()
@@ -249,7 +250,7 @@ async fn root_keys_without_user_name() {
 
 #[tokio::test]
 async fn last_used_is_recorded() {
-    let s = Server::start(Opts::default());
+    let mut s = Server::start(Opts::default());
     let iam = s.iam_client(&Creds::root());
     let frank = common::user_with_key(&iam, "frank").await;
     // Any authenticated call counts as use, whatever its outcome.
@@ -262,13 +263,19 @@ async fn last_used_is_recorded() {
         .await
         .unwrap();
     let used = lu.access_key_last_used().unwrap();
-    if used.last_used_date().is_none() {
-        eprintln!(
-            "NOTE: GetAccessKeyLastUsed does not record use yet (ServiceName {})",
-            used.service_name()
-        );
-        return;
-    }
-    assert!(["iam", "sts"].contains(&used.service_name()), "{used:?}");
+    assert!(used.last_used_date().is_some(), "{used:?}");
+    // The last call was STS GetCallerIdentity.
+    assert_eq!(used.service_name(), "sts", "{used:?}");
     assert_eq!(used.region(), "us-east-1");
+    // Flushed at shutdown: still there after a graceful restart.
+    s.restart_graceful();
+    let lu = s
+        .iam_client(&Creds::root())
+        .get_access_key_last_used()
+        .access_key_id(&frank.id)
+        .send()
+        .await
+        .unwrap();
+    let after = lu.access_key_last_used().unwrap();
+    assert_eq!(after.service_name(), "sts", "{after:?}");
 }

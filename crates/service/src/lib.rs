@@ -17,6 +17,7 @@ mod service;
 pub mod session;
 pub mod state;
 mod tx;
+pub mod usage;
 
 pub use authorize::{authorize, authorize_resource, PrincipalPolicies, ResourcePolicy};
 pub use caller::{Caller, CallerKind, RequestInfo};

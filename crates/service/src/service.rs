@@ -21,6 +21,7 @@ use crate::managed::Catalogue;
 use crate::session::TokenKeyring;
 use crate::state::State;
 use crate::tx::Tx;
+use crate::usage::KeyUsage;
 
 /// Start-up settings of the service kernel.
 #[derive(Clone)]
@@ -66,6 +67,7 @@ pub struct Service {
     clock: Arc<dyn Clock>,
     catalogue: Arc<Catalogue>,
     tokens: TokenKeyring,
+    usage: KeyUsage,
     config: ServiceConfig,
 }
 
@@ -90,6 +92,7 @@ impl Service {
             clock,
             catalogue,
             tokens,
+            usage: KeyUsage::default(),
             config,
         };
         let keys = svc.bootstrap().await.map_err(|e| e.message.clone())?;
@@ -103,6 +106,31 @@ impl Service {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// Access-key last use, recorded in memory by authentication.
+    pub fn key_usage(&self) -> &KeyUsage {
+        &self.usage
+    }
+
+    /// Makes the recorded access-key last use durable (one write for all keys).
+    pub async fn flush_key_usage(&self) -> Result<(), AwsError> {
+        let pending = self.usage.take();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| {
+            for (id, used) in pending {
+                // A key deleted meanwhile has nothing to update.
+                if let Some(entry) = tx.state().access_keys.get(&id) {
+                    let mut key = entry.key.clone();
+                    key.last_used = Some(used);
+                    tx.update_access_key(key)?;
+                }
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// The STS session-token keys.

@@ -296,7 +296,12 @@ impl Operation for GetAccessKeyLastUsed {
             out.element("UserName", u);
         }
         out.start("AccessKeyLastUsed");
-        match &key.last_used {
+        let last_used = ctx
+            .svc
+            .key_usage()
+            .get(&key.id)
+            .or_else(|| key.last_used.clone());
+        match &last_used {
             Some(l) => {
                 out.timestamp("LastUsedDate", l.date)
                     .element("ServiceName", &l.service)

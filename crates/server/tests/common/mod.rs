@@ -231,6 +231,19 @@ impl Server {
         }
     }
 
+    /// Stops the server with SIGTERM (its graceful shutdown) and starts it again on the same
+    /// data directory.
+    pub fn restart_graceful(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status();
+            let _ = child.wait();
+        }
+        self.restart();
+    }
+
     /// Kills the server (-9) and starts it again on the same address and data directory.
     pub fn restart(&mut self) {
         self.kill9();
