@@ -33,6 +33,28 @@ pub fn valid(r: Result<(), ValidationError>) -> Result<(), AwsError> {
     r.map_err(|e| AwsError::new(e.code(), e.message()))
 }
 
+/// Our stored tags as the model crate's, for its tag rules (merge, remove, validate).
+pub fn to_model(tags: &[Tag]) -> Vec<portcullis_model::Tag> {
+    tags.iter()
+        .map(|t| portcullis_model::Tag::new(t.key.clone(), t.value.clone()))
+        .collect()
+}
+
+/// The model crate's tags back as stored tags.
+pub fn from_model(tags: Vec<portcullis_model::Tag>) -> Vec<Tag> {
+    tags.into_iter()
+        .map(|t| Tag {
+            key: t.key,
+            value: t.value,
+        })
+        .collect()
+}
+
+/// A tag-rule violation as AWS's error (ValidationError, InvalidInput or LimitExceeded).
+pub fn tag_error(e: portcullis_model::TagError) -> AwsError {
+    AwsError::new(e.code(), e.to_string())
+}
+
 /// `Tags.member.N.Key` / `.Value`, validated as AWS does.
 pub fn decode_tags(req: &QueryRequest) -> Result<Vec<Tag>, AwsError> {
     let tags: Vec<Tag> = req
@@ -43,14 +65,7 @@ pub fn decode_tags(req: &QueryRequest) -> Result<Vec<Tag>, AwsError> {
             value: t.get("Value").unwrap_or_default().to_string(),
         })
         .collect();
-    let pairs: Vec<portcullis_model::Tag> = tags
-        .iter()
-        .map(|t| portcullis_model::Tag {
-            key: t.key.clone(),
-            value: t.value.clone(),
-        })
-        .collect();
-    portcullis_model::validate_tags(&pairs).map_err(|e| AwsError::new(e.code(), e.to_string()))?;
+    portcullis_model::validate_tags(&to_model(&tags)).map_err(tag_error)?;
     Ok(tags)
 }
 

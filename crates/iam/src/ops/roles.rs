@@ -7,7 +7,9 @@ use portcullis_protocol::{AwsError, Page, QueryRequest, ResponseWriter};
 use portcullis_service::entity::{PolicyDoc, Role, Tag};
 use portcullis_service::{Caller, State};
 
-use crate::support::{decode_path, decode_tags, path_matches, valid, write_tags, Ctx};
+use crate::support::{
+    decode_path, decode_tags, from_model, path_matches, tag_error, to_model, valid, write_tags, Ctx,
+};
 use crate::{family, Operation};
 
 /// AWS's default quota of roles per account.
@@ -503,31 +505,10 @@ impl Operation for TagRole {
 
     async fn execute(self, ctx: &Ctx<'_>, _: &mut ResponseWriter) -> Result<(), AwsError> {
         update_role(ctx, &self.name, |_, r| {
-            let mut tags: Vec<portcullis_model::Tag> = r
-                .tags
-                .iter()
-                .map(|t| portcullis_model::Tag {
-                    key: t.key.clone(),
-                    value: t.value.clone(),
-                })
-                .collect();
-            let new: Vec<portcullis_model::Tag> = self
-                .tags
-                .iter()
-                .map(|t| portcullis_model::Tag {
-                    key: t.key.clone(),
-                    value: t.value.clone(),
-                })
-                .collect();
-            portcullis_model::tags::merge_tags(&mut tags, &new)
-                .map_err(|e| AwsError::new(e.code(), e.to_string()))?;
-            r.tags = tags
-                .into_iter()
-                .map(|t| Tag {
-                    key: t.key,
-                    value: t.value,
-                })
-                .collect();
+            let mut tags = to_model(&r.tags);
+            portcullis_model::tags::merge_tags(&mut tags, &to_model(&self.tags))
+                .map_err(tag_error)?;
+            r.tags = from_model(tags);
             Ok(())
         })
         .await
@@ -550,8 +531,7 @@ impl Operation for UntagRole {
             .into_iter()
             .map(str::to_string)
             .collect();
-        portcullis_model::tags::validate_tag_keys(&keys)
-            .map_err(|e| AwsError::new(e.code(), e.to_string()))?;
+        portcullis_model::tags::validate_tag_keys(&keys).map_err(tag_error)?;
         Ok(UntagRole {
             name: role_name(req)?,
             keys,

@@ -9,27 +9,10 @@ use portcullis_service::entity::Tag;
 use portcullis_service::{Caller, State};
 
 use crate::ops::groups::existing_user_name;
-use crate::support::{decode_tags, no_such_user, user_resource, Ctx};
+use crate::support::{
+    decode_tags, from_model, no_such_user, tag_error, to_model, user_resource, Ctx,
+};
 use crate::{family, Operation};
-
-fn to_model(tags: &[Tag]) -> Vec<portcullis_model::Tag> {
-    tags.iter()
-        .map(|t| portcullis_model::Tag::new(t.key.clone(), t.value.clone()))
-        .collect()
-}
-
-fn from_model(tags: Vec<portcullis_model::Tag>) -> Vec<Tag> {
-    tags.into_iter()
-        .map(|t| Tag {
-            key: t.key,
-            value: t.value,
-        })
-        .collect()
-}
-
-fn tag_error(e: portcullis_model::TagError) -> AwsError {
-    AwsError::new(e.code(), e.to_string())
-}
 
 /// Whether the request carries the list member `name` at all (an empty list is sent as
 /// `Name=`); AWS reports an absent required list as null.

@@ -8,27 +8,8 @@ use portcullis_service::{Caller, State};
 use super::{
     find_policy, policy_arn_param, refuse_aws_managed, request_tag_context, resource_tag_context,
 };
-use crate::support::{decode_tags, Ctx};
+use crate::support::{decode_tags, from_model, tag_error, to_model, Ctx};
 use crate::Operation;
-
-fn to_model(tags: &[Tag]) -> Vec<portcullis_model::Tag> {
-    tags.iter()
-        .map(|t| portcullis_model::Tag::new(t.key.clone(), t.value.clone()))
-        .collect()
-}
-
-fn from_model(tags: Vec<portcullis_model::Tag>) -> Vec<Tag> {
-    tags.into_iter()
-        .map(|t| Tag {
-            key: t.key,
-            value: t.value,
-        })
-        .collect()
-}
-
-fn tag_error(e: portcullis_model::TagError) -> AwsError {
-    AwsError::new(e.code(), e.to_string())
-}
 
 pub struct TagPolicy {
     arn: String,
