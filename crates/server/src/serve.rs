@@ -146,6 +146,8 @@ fn announce(addr: SocketAddr, keys_file: Option<&std::path::Path>) {
     println!("  export AWS_ENDPOINT_URL_STS=http://{addr}");
     println!("  export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1");
     if let Some(f) = keys_file {
+        // Absolute, so the export works from any directory.
+        let f = std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf());
         println!("  export AWS_SHARED_CREDENTIALS_FILE={}", f.display());
         println!("  export AWS_PROFILE=portcullis");
     }
